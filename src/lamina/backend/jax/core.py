@@ -1,0 +1,165 @@
+"""JAX backend core: tensors are `jax.Array`.
+
+Variables hold a plain array in ``_value``. Compiled steps are pure functions of state: the
+trainer binds traced values into the variables for the duration of a trace and reads the new
+values back out (see `lamina.backend.jax.trainer`).
+"""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from lamina.backend.common import dtypes
+from lamina.backend.common.variables import Variable as _BaseVariable
+
+jax.config.update("jax_enable_x64", True)  # int64/float64 exist, as on the other backends
+
+SUPPORTS_SPARSE_TENSORS = False
+IS_THREAD_SAFE = True
+
+
+def _jnp_dtype(dtype):
+    return dtypes.to_numpy_dtype(dtypes.standardize_dtype(dtype))
+
+
+class Variable(_BaseVariable):
+    def _store(self, value):
+        self._value = jnp.asarray(_unwrap(value), dtype=_jnp_dtype(self._dtype))
+
+    def _assign_value(self, value):
+        value = _unwrap(value)
+        if getattr(value, "dtype", None) != self._value.dtype:
+            value = jnp.asarray(value, dtype=self._value.dtype)
+        self._value = value
+
+    @property
+    def value(self):
+        return self._value
+
+    def __jax_array__(self):
+        return self._value
+
+
+def _unwrap(x):
+    if isinstance(x, _BaseVariable):
+        return x.value
+    if hasattr(x, "detach") or (hasattr(x, "numpy") and not isinstance(x, (np.ndarray, jax.Array))):
+        from lamina.backend.numpy.core import convert_to_numpy as to_np
+
+        return to_np(x)
+    return x
+
+
+def convert_to_tensor(x, dtype=None, sparse=None):
+    if dtype is not None:
+        dtype = _jnp_dtype(dtype)
+        if isinstance(x, jax.Array) and x.dtype == dtype:
+            return x
+        return jnp.asarray(_unwrap(x), dtype=dtype)
+    if isinstance(x, jax.Array):
+        return x
+    if isinstance(x, Variable):
+        return x.value
+    scalar = dtypes.dtype_of_python_scalar(x)
+    if scalar is not None:
+        return jnp.asarray(x, dtype=_jnp_dtype(dtypes.result_type(scalar)))
+    if isinstance(x, (list, tuple)):
+        from lamina.backend.numpy.core import convert_to_tensor as np_convert
+
+        return jnp.asarray(np_convert(x))
+    return jnp.asarray(_unwrap(x))
+
+
+def convert_to_numpy(x):
+    if isinstance(x, _BaseVariable):
+        x = x.value
+    return np.asarray(x)
+
+
+def is_tensor(x):
+    return isinstance(x, jax.Array)
+
+
+def shape(x):
+    return tuple(x.shape)
+
+
+def cast(x, dtype):
+    dtype = _jnp_dtype(dtype)
+    x = convert_to_tensor(x)
+    return x if x.dtype == dtype else x.astype(dtype)
+
+
+def cond(pred, true_fn, false_fn):
+    return jax.lax.cond(pred, true_fn, false_fn)
+
+
+def while_loop(cond, body, loop_vars, maximum_iterations=None):
+    is_tuple = isinstance(loop_vars, (list, tuple))
+    loop_vars = tuple(loop_vars) if is_tuple else (loop_vars,)
+    if maximum_iterations is not None:
+        state = (0, loop_vars)
+
+        def cond_fn(s):
+            return jnp.logical_and(s[0] < maximum_iterations, cond(*s[1]))
+
+        def body_fn(s):
+            out = body(*s[1])
+            return s[0] + 1, tuple(out) if isinstance(out, (list, tuple)) else (out,)
+
+        result = jax.lax.while_loop(cond_fn, body_fn, state)[1]
+    else:
+
+        def body_fn(v):
+            out = body(*v)
+            return tuple(out) if isinstance(out, (list, tuple)) else (out,)
+
+        result = jax.lax.while_loop(lambda v: cond(*v), body_fn, loop_vars)
+    return result if is_tuple else result[0]
+
+
+def fori_loop(lower, upper, body_fun, init_val):
+    return jax.lax.fori_loop(lower, upper, body_fun, init_val)
+
+
+def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
+    return jax.lax.scan(f, init, xs=xs, length=length, reverse=reverse, unroll=unroll)
+
+
+def stop_gradient(x):
+    return jax.lax.stop_gradient(convert_to_tensor(x))
+
+
+def unstack(x, num=None, axis=0):
+    x = convert_to_tensor(x)
+    return [jax.lax.index_in_dim(x, i, axis, keepdims=False) for i in range(x.shape[axis])]
+
+
+def slice(inputs, start_indices, shape):
+    return jax.lax.dynamic_slice(convert_to_tensor(inputs), start_indices, shape)
+
+
+def slice_update(inputs, start_indices, updates):
+    return jax.lax.dynamic_update_slice(
+        convert_to_tensor(inputs), convert_to_tensor(updates), start_indices
+    )
+
+
+def scatter(indices, values, shape):
+    indices = convert_to_tensor(indices)
+    values = convert_to_tensor(values)
+    out = jnp.zeros(shape, dtype=values.dtype)
+    return out.at[tuple(jnp.moveaxis(indices, -1, 0))].add(values)
+
+
+def scatter_update(inputs, indices, updates):
+    inputs = convert_to_tensor(inputs)
+    indices = convert_to_tensor(indices)
+    return inputs.at[tuple(jnp.moveaxis(indices, -1, 0))].set(convert_to_tensor(updates))
+
+
+def device_scope(device_name):
+    return jax.default_device(jax.devices(device_name.split(":")[0].lower())[0])
+

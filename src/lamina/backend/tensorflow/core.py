@@ -1,0 +1,181 @@
+"""TensorFlow backend core: tensors are `tf.Tensor`, variables wrap `tf.Variable`.
+
+Steps are compiled with `tf.function`; variables are updated with their own `assign`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import tensorflow as tf
+
+from lamina.backend.common import dtypes
+from lamina.backend.common.variables import Variable as _BaseVariable
+
+SUPPORTS_SPARSE_TENSORS = True
+IS_THREAD_SAFE = True
+
+
+def to_tf_dtype(dtype):
+    if isinstance(dtype, tf.DType):
+        return dtype
+    return tf.as_dtype(dtypes.standardize_dtype(dtype))
+
+
+class Variable(_BaseVariable):
+    def _store(self, value):
+        self._value = tf.Variable(
+            convert_to_tensor(value, dtype=self._dtype),
+            trainable=self._trainable,
+            name=self._path.replace("/", "_"),
+        )
+
+    def _assign_value(self, value):
+        self._value.assign(convert_to_tensor(value, dtype=self._dtype))
+
+    @property
+    def value(self):
+        return self._value
+
+    @_BaseVariable.trainable.setter
+    def trainable(self, value):
+        self._trainable = bool(value)
+
+    def _tf_tensor(self, dtype=None, name=None):  # lets tf ops take a Variable
+        return tf.convert_to_tensor(self._value, dtype=dtype)
+
+
+tf.register_tensor_conversion_function(
+    Variable, lambda v, dtype=None, name=None, as_ref=False: v._tf_tensor(dtype, name)
+)
+
+
+def convert_to_tensor(x, dtype=None, sparse=None):
+    if dtype is not None:
+        dtype = to_tf_dtype(dtype)
+    if isinstance(x, (tf.Tensor, tf.Variable)):
+        if dtype is None or x.dtype == dtype:
+            return x
+        return tf.cast(x, dtype)
+    if isinstance(x, _BaseVariable):
+        return convert_to_tensor(x.value, dtype)
+    if isinstance(x, tf.SparseTensor):
+        return x if sparse else tf.sparse.to_dense(x)
+    if dtype is None:
+        scalar = dtypes.dtype_of_python_scalar(x)
+        if scalar is not None:
+            return tf.constant(x, dtype=to_tf_dtype(dtypes.result_type(scalar)))
+        if not isinstance(x, np.ndarray):
+            from lamina.backend.numpy.core import convert_to_tensor as np_convert
+
+            x = np_convert(x)
+    elif not isinstance(x, np.ndarray) and hasattr(x, "__array__"):
+        x = np.asarray(x)
+    return tf.convert_to_tensor(x, dtype=dtype)
+
+
+def convert_to_numpy(x):
+    if isinstance(x, _BaseVariable):
+        x = x.value
+    if isinstance(x, tf.SparseTensor):
+        x = tf.sparse.to_dense(x)
+    if hasattr(x, "numpy"):
+        return np.asarray(x.numpy())
+    return np.asarray(x)
+
+
+def is_tensor(x):
+    return tf.is_tensor(x)
+
+
+def shape(x):
+    """Static dims where known, dynamic scalars where not (inside `tf.function`)."""
+    static = x.shape.as_list() if hasattr(x.shape, "as_list") else list(x.shape)
+    if None in static:
+        dynamic = tf.shape(x)
+        return tuple(dynamic[i] if d is None else d for i, d in enumerate(static))
+    return tuple(static)
+
+
+def cast(x, dtype):
+    return convert_to_tensor(x, dtype)
+
+
+def cond(pred, true_fn, false_fn):
+    return tf.cond(pred, true_fn, false_fn)
+
+
+def while_loop(cond, body, loop_vars, maximum_iterations=None):
+    is_tuple = isinstance(loop_vars, (list, tuple))
+    loop_vars = tuple(loop_vars) if is_tuple else (loop_vars,)
+
+    def body_fn(*v):
+        out = body(*v)
+        return tuple(out) if isinstance(out, (list, tuple)) else (out,)
+
+    result = tf.while_loop(cond, body_fn, loop_vars, maximum_iterations=maximum_iterations)
+    return tuple(result) if is_tuple else result[0]
+
+
+def fori_loop(lower, upper, body_fun, init_val):
+    return tf.while_loop(
+        lambda i, v: i < upper, lambda i, v: (i + 1, body_fun(i, v)), (lower, init_val)
+    )[1]
+
+
+def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
+    from lamina.utils import tree
+
+    if xs is None:
+        xs_flat = []
+        n = length
+    else:
+        xs_flat = [convert_to_tensor(a) for a in tree.flatten(xs)]
+        n = xs_flat[0].shape[0] if xs_flat else length
+    carry, ys = init, []
+    order = range(n - 1, -1, -1) if reverse else range(n)
+    for i in order:
+        x = None if xs is None else tree.pack_sequence_as(xs, [a[i] for a in xs_flat])
+        carry, y = f(carry, x)
+        ys.append(y)
+    if reverse:
+        ys.reverse()
+    if not ys or ys[0] is None:
+        return carry, None
+    return carry, tree.map_structure(lambda *a: tf.stack(a), *ys)
+
+
+def stop_gradient(x):
+    return tf.stop_gradient(convert_to_tensor(x))
+
+
+def unstack(x, num=None, axis=0):
+    return tf.unstack(convert_to_tensor(x), num=num, axis=axis)
+
+
+def slice(inputs, start_indices, shape):
+    return tf.slice(convert_to_tensor(inputs), start_indices, shape)
+
+
+def slice_update(inputs, start_indices, updates):
+    inputs = convert_to_tensor(inputs)
+    updates = convert_to_tensor(updates, inputs.dtype)
+    grid = tf.stack(
+        tf.meshgrid(*[tf.range(s, s + n) for s, n in zip(start_indices, updates.shape)], indexing="ij"),
+        axis=-1,
+    )
+    return tf.tensor_scatter_nd_update(inputs, grid, updates)
+
+
+def scatter(indices, values, shape):
+    return tf.scatter_nd(convert_to_tensor(indices), convert_to_tensor(values), shape)
+
+
+def scatter_update(inputs, indices, updates):
+    inputs = convert_to_tensor(inputs)
+    return tf.tensor_scatter_nd_update(
+        inputs, convert_to_tensor(indices), convert_to_tensor(updates, inputs.dtype)
+    )
+
+
+def device_scope(device_name):
+    return tf.device(device_name)

@@ -1,0 +1,227 @@
+"""PyTorch backend core: tensors are `torch.Tensor`, trainable variables are `nn.Parameter`s.
+
+Steps run eagerly; optimizer and metric updates happen in place under `torch.no_grad()`.
+"""
+
+from __future__ import annotations
+
+import builtins
+import contextlib
+
+import numpy as np
+import torch
+
+from lamina.backend.common import dtypes
+from lamina.backend.common.variables import Variable as _BaseVariable
+
+SUPPORTS_SPARSE_TENSORS = False
+IS_THREAD_SAFE = True
+
+_TORCH_DTYPES = {
+    "bool": torch.bool,
+    "uint8": torch.uint8,
+    "uint16": torch.uint16,
+    "uint32": torch.uint32,
+    "uint64": torch.uint64,
+    "int8": torch.int8,
+    "int16": torch.int16,
+    "int32": torch.int32,
+    "int64": torch.int64,
+    "float16": torch.float16,
+    "bfloat16": torch.bfloat16,
+    "float32": torch.float32,
+    "float64": torch.float64,
+    "complex64": torch.complex64,
+    "complex128": torch.complex128,
+}
+_FROM_TORCH = {v: k for k, v in _TORCH_DTYPES.items()}
+
+
+def to_torch_dtype(dtype):
+    if isinstance(dtype, torch.dtype):
+        return dtype
+    return _TORCH_DTYPES[dtypes.standardize_dtype(dtype)]
+
+
+def from_torch_dtype(dtype) -> str:
+    return _FROM_TORCH[dtype]
+
+
+def default_device():
+    return _DEVICE
+
+
+_DEVICE = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+class Variable(_BaseVariable):
+    def _store(self, value):
+        tensor = convert_to_tensor(value, dtype=self._dtype).to(_DEVICE)
+        # A Parameter keeps requires_grad for float weights; ints and bools cannot have grads.
+        grad = self._trainable and tensor.is_floating_point()
+        self._value = torch.nn.Parameter(tensor.clone(), requires_grad=grad)
+
+    def _assign_value(self, value):
+        with torch.no_grad():
+            self._value.copy_(convert_to_tensor(value, dtype=self._value.dtype))
+
+    @property
+    def value(self):
+        return self._value
+
+    @_BaseVariable.trainable.setter
+    def trainable(self, value):
+        self._trainable = bool(value)
+        if self._value.is_floating_point():
+            self._value.requires_grad_(self._trainable)
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        # Lets torch functions take a Variable directly (e.g. in a user's own torch code).
+        args = [a.value if isinstance(a, Variable) else a for a in args]
+        return func(*args, **(kwargs or {}))
+
+
+def convert_to_tensor(x, dtype=None, sparse=None):
+    if type(x) is torch.Tensor or type(x) is torch.nn.Parameter:
+        if dtype is None:
+            return x
+        dtype = to_torch_dtype(dtype)
+        return x if x.dtype == dtype else x.to(dtype)
+    if isinstance(x, _BaseVariable):
+        return convert_to_tensor(x.value, dtype)
+    if dtype is not None:
+        dtype = to_torch_dtype(dtype)
+    if isinstance(x, np.ndarray):
+        if x.dtype.kind in "biuf" and x.dtype.name != "bfloat16":
+            t = torch.from_numpy(np.ascontiguousarray(x))
+        else:
+            t = torch.as_tensor(np.asarray(x, dtype=np.float32))
+            if dtype is None:
+                dtype = to_torch_dtype(dtypes.standardize_dtype(x.dtype))
+        t = t.to(_DEVICE) if _DEVICE.type != "cpu" else t
+        return t if dtype is None else t.to(dtype)
+    if isinstance(x, torch.Tensor):
+        return x if dtype is None else x.to(dtype)
+    if dtype is None:
+        scalar = dtypes.dtype_of_python_scalar(x)
+        if scalar is not None:
+            dtype = to_torch_dtype(dtypes.result_type(scalar))
+            return torch.tensor(x, dtype=dtype, device=_DEVICE)
+    from lamina.backend.numpy.core import convert_to_tensor as np_convert
+
+    arr = np_convert(x)
+    return convert_to_tensor(arr, dtype)
+
+
+def convert_to_numpy(x):
+    if isinstance(x, _BaseVariable):
+        x = x.value
+    if isinstance(x, torch.Tensor):
+        x = x.detach()
+        if x.device.type != "cpu":
+            x = x.cpu()
+        if x.dtype == torch.bfloat16:
+            return x.float().numpy().astype(dtypes.to_numpy_dtype("bfloat16"))
+        return x.numpy()
+    return np.asarray(x)
+
+
+def is_tensor(x):
+    return isinstance(x, torch.Tensor)
+
+
+def shape(x):
+    return tuple(x.shape)
+
+
+def cast(x, dtype):
+    return convert_to_tensor(x, dtype)
+
+
+def cond(pred, true_fn, false_fn):
+    return true_fn() if bool(pred) else false_fn()
+
+
+def while_loop(cond, body, loop_vars, maximum_iterations=None):
+    is_tuple = isinstance(loop_vars, (list, tuple))
+    loop_vars = tuple(loop_vars) if is_tuple else (loop_vars,)
+    count = 0
+    while bool(cond(*loop_vars)):
+        if maximum_iterations is not None and count >= maximum_iterations:
+            break
+        out = body(*loop_vars)
+        loop_vars = tuple(out) if isinstance(out, (list, tuple)) else (out,)
+        count += 1
+    return loop_vars if is_tuple else loop_vars[0]
+
+
+def fori_loop(lower, upper, body_fun, init_val):
+    val = init_val
+    for i in range(int(lower), int(upper)):
+        val = body_fun(i, val)
+    return val
+
+
+def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
+    from lamina.utils import tree
+
+    if xs is None:
+        n = length
+        items = [None] * n
+    else:
+        flat = tree.flatten(xs)
+        n = flat[0].shape[0] if flat else length
+        items = [tree.map_structure(lambda a, i=i: a[i], xs) for i in range(n)]
+    order = range(n - 1, -1, -1) if reverse else range(n)
+    carry, ys = init, [None] * n
+    for i in order:
+        carry, y = f(carry, items[i])
+        ys[i] = y
+    if n == 0 or ys[0] is None:
+        return carry, None
+    return carry, tree.map_structure(lambda *a: torch.stack(a), *ys)
+
+
+def stop_gradient(x):
+    return convert_to_tensor(x).detach()
+
+
+def unstack(x, num=None, axis=0):
+    return list(torch.unbind(convert_to_tensor(x), dim=axis))
+
+
+def slice(inputs, start_indices, shape):
+    inputs = convert_to_tensor(inputs)
+    index = tuple(
+        builtins.slice(int(s), int(s) + int(n)) for s, n in zip(start_indices, shape)
+    )
+    return inputs[index]
+
+
+def slice_update(inputs, start_indices, updates):
+    inputs = convert_to_tensor(inputs).clone()
+    updates = convert_to_tensor(updates)
+    index = tuple(
+        builtins.slice(int(s), int(s) + n) for s, n in zip(start_indices, updates.shape)
+    )
+    inputs[index] = updates
+    return inputs
+
+
+def scatter(indices, values, shape):
+    indices = convert_to_tensor(indices).long()
+    values = convert_to_tensor(values)
+    out = torch.zeros(tuple(shape), dtype=values.dtype, device=values.device)
+    out.index_put_(tuple(torch.movedim(indices, -1, 0)), values, accumulate=True)
+    return out
+
+
+def scatter_update(inputs, indices, updates):
+    inputs = convert_to_tensor(inputs).clone()
+    indices = convert_to_tensor(indices).long()
+    inputs[tuple(torch.movedim(indices, -1, 0))] = convert_to_tensor(updates, inputs.dtype)
+    return inputs
+
+
+def device_scope(device_name):
+    return contextlib.nullcontext() if device_name is None else torch.device(device_name)

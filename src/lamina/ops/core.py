@@ -1,0 +1,3 @@
+"""core ops."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""linalg ops."""
+
+__all__: list[str] = []

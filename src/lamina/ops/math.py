@@ -1,0 +1,3 @@
+"""math ops."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""nn ops."""
+
+__all__: list[str] = []
