@@ -101,6 +101,8 @@ def _standardize(dtype) -> str:
         return "float32"
     elif dtype is bool:
         return "bool"
+    elif isinstance(dtype, type) and issubclass(dtype, np.generic):
+        name = np.dtype(dtype).name
     elif hasattr(dtype, "name") and isinstance(dtype.name, str):  # numpy, tf
         name = dtype.name
     elif hasattr(dtype, "dtype") and not hasattr(dtype, "is_floating_point"):

@@ -28,11 +28,17 @@ class Variable(_BaseVariable):
     def _store(self, value):
         self._value = jnp.asarray(_unwrap(value), dtype=_jnp_dtype(self._dtype))
 
+    # While a compiled step differentiates a function, assignments are logged so that their
+    # new values can leave the trace as outputs (see lamina.backend.jax.trainer).
+    _assignment_log = None
+
     def _assign_value(self, value):
         value = _unwrap(value)
         if getattr(value, "dtype", None) != self._value.dtype:
             value = jnp.asarray(value, dtype=self._value.dtype)
         self._value = value
+        if Variable._assignment_log is not None:
+            Variable._assignment_log[id(self)] = self
 
     @property
     def value(self):
@@ -163,3 +169,48 @@ def scatter_update(inputs, indices, updates):
 def device_scope(device_name):
     return jax.default_device(jax.devices(device_name.split(":")[0].lower())[0])
 
+
+# Functional control flow, casts and gradients (added with lamina.ops.core).
+
+
+def map(f, xs):
+    return jax.lax.map(f, xs)
+
+
+def switch(index, branches, *operands):
+    return jax.lax.switch(index, branches, *operands)
+
+
+def vectorized_map(function, elements):
+    return jax.vmap(function)(elements)
+
+
+def associative_scan(f, elems, reverse=False, axis=0):
+    return jax.lax.associative_scan(f, elems, reverse=reverse, axis=axis)
+
+
+def saturate_cast(x, dtype):
+    from lamina.backend.numpy.core import _saturate_bounds
+
+    x = convert_to_tensor(x)
+    bounds = _saturate_bounds(dtypes.standardize_dtype(x.dtype), dtypes.standardize_dtype(dtype))
+    if bounds is not None:
+        x = jnp.clip(x, *bounds)
+    return cast(x, dtype)
+
+
+def custom_gradient(fun):
+    def decorated(*args, **kwargs):
+        @jax.custom_gradient
+        def inner(*inner_args):
+            output, grad_fn = fun(*inner_args, **kwargs)
+
+            def vjp(upstream):
+                grads = grad_fn(upstream)
+                return tuple(grads) if isinstance(grads, (list, tuple)) else (grads,)
+
+            return output, vjp
+
+        return inner(*args)
+
+    return decorated

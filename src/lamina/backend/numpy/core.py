@@ -166,3 +166,74 @@ def device_scope(device_name):
     import contextlib
 
     return contextlib.nullcontext()
+
+
+# Functional control flow, casts and gradients (added with lamina.ops.core).
+
+
+def map(f, xs):
+    from lamina.utils import tree
+
+    n = tree.flatten(xs)[0].shape[0]
+    ys = [f(tree.map_structure(lambda a, i=i: a[i], xs)) for i in range(n)]
+    return tree.map_structure(lambda *a: np.stack(a), *ys)
+
+
+def switch(index, branches, *operands):
+    index = builtins.min(builtins.max(int(index), 0), len(branches) - 1)
+    return branches[index](*operands)
+
+
+def vectorized_map(function, elements):
+    return map(function, elements)
+
+
+def associative_scan(f, elems, reverse=False, axis=0):
+    from lamina.utils import tree
+
+    flat = [convert_to_tensor(e) for e in tree.flatten(elems)]
+    n = flat[0].shape[axis]
+    order = range(n - 1, -1, -1) if reverse else range(n)
+
+    def take(i):
+        return tree.pack_sequence_as(elems, [np.take(a, [i], axis=axis) for a in flat])
+
+    outs, carry = [None] * n, None
+    for i in order:
+        carry = take(i) if carry is None else f(carry, take(i))
+        outs[i] = carry
+    return tree.map_structure(lambda *a: np.concatenate(a, axis=axis), *outs)
+
+
+def _saturate_bounds(src: str, dst: str):
+    """(low, high) of ``dst``'s range that are exactly representable in ``src``, or None."""
+    src_np, dst_np = dtypes.to_numpy_dtype(src), dtypes.to_numpy_dtype(dst)
+    if dst == "bool" or src == "bool":
+        return None
+    src_info = np.finfo(src_np) if src_np.kind == "f" else np.iinfo(src_np)
+    dst_info = np.finfo(dst_np) if dst_np.kind == "f" else np.iinfo(dst_np)
+    low = builtins.max(float(src_info.min), float(dst_info.min))
+    high = builtins.min(float(src_info.max), float(dst_info.max))
+    if low <= float(src_info.min) and high >= float(src_info.max):
+        return None
+    low_s, high_s = np.asarray(low).astype(src_np), np.asarray(high).astype(src_np)
+    if float(low_s) < low:  # rounded outside the target range: step back inside
+        low_s = np.nextafter(low_s, np.zeros((), src_np)) if src_np.kind == "f" else low_s + 1
+    if float(high_s) > high:
+        high_s = np.nextafter(high_s, np.zeros((), src_np)) if src_np.kind == "f" else high_s - 1
+    return low_s.item(), high_s.item()
+
+
+def saturate_cast(x, dtype):
+    x = convert_to_tensor(x)
+    bounds = _saturate_bounds(dtypes.standardize_dtype(x.dtype), dtypes.standardize_dtype(dtype))
+    if bounds is not None:
+        x = np.clip(x, *bounds)
+    return cast(x, dtype)
+
+
+def custom_gradient(fun):
+    def forward(*args, **kwargs):
+        return fun(*args, **kwargs)[0]
+
+    return forward

@@ -179,3 +179,71 @@ def scatter_update(inputs, indices, updates):
 
 def device_scope(device_name):
     return tf.device(device_name)
+
+
+# Functional control flow, casts and gradients (added with lamina.ops.core).
+
+
+def map(f, xs):
+    from lamina.utils import tree
+
+    probe = tree.map_structure(lambda a: convert_to_tensor(a)[0], xs)
+    out = f(probe)
+    signature = tree.map_structure(
+        lambda o: tf.TensorSpec(convert_to_tensor(o).shape, convert_to_tensor(o).dtype), out
+    )
+    return tf.map_fn(f, xs, fn_output_signature=signature)
+
+
+def switch(index, branches, *operands):
+    index = convert_to_tensor(index, "int32")
+    index = tf.clip_by_value(index, 0, len(branches) - 1)
+    return tf.switch_case(index, [lambda b=b: b(*operands) for b in branches])
+
+
+def vectorized_map(function, elements):
+    return tf.vectorized_map(function, elements)
+
+
+def associative_scan(f, elems, reverse=False, axis=0):
+    from lamina.utils import tree
+
+    flat = [convert_to_tensor(e) for e in tree.flatten(elems)]
+    n = flat[0].shape[axis]
+    order = range(n - 1, -1, -1) if reverse else range(n)
+
+    def take(i):
+        return tree.pack_sequence_as(elems, [tf.gather(a, [i], axis=axis) for a in flat])
+
+    outs, carry = [None] * n, None
+    for i in order:
+        carry = take(i) if carry is None else f(carry, take(i))
+        outs[i] = carry
+    return tree.map_structure(lambda *a: tf.concat(a, axis=axis), *outs)
+
+
+def saturate_cast(x, dtype):
+    from lamina.backend.numpy.core import _saturate_bounds
+
+    x = convert_to_tensor(x)
+    bounds = _saturate_bounds(dtypes.standardize_dtype(x.dtype), dtypes.standardize_dtype(dtype))
+    if bounds is not None:
+        x = tf.clip_by_value(x, tf.cast(bounds[0], x.dtype), tf.cast(bounds[1], x.dtype))
+    return cast(x, dtype)
+
+
+def custom_gradient(fun):
+    def decorated(*args, **kwargs):
+        @tf.custom_gradient
+        def inner(*inner_args):
+            output, grad_fn = fun(*inner_args, **kwargs)
+
+            def grad(*upstream):
+                grads = grad_fn(*upstream)
+                return tuple(grads) if isinstance(grads, (list, tuple)) else grads
+
+            return output, grad
+
+        return inner(*args)
+
+    return decorated

@@ -93,7 +93,8 @@ def convert_to_tensor(x, dtype=None, sparse=None):
         dtype = to_torch_dtype(dtype)
     if isinstance(x, np.ndarray):
         if x.dtype.kind in "biuf" and x.dtype.name != "bfloat16":
-            t = torch.from_numpy(np.ascontiguousarray(x))
+            # (np.ascontiguousarray would turn a 0-d array into a 1-d one.)
+            t = torch.from_numpy(x if x.flags.c_contiguous and x.flags.writeable else x.copy())
         else:
             t = torch.as_tensor(np.asarray(x, dtype=np.float32))
             if dtype is None:
@@ -225,3 +226,71 @@ def scatter_update(inputs, indices, updates):
 
 def device_scope(device_name):
     return contextlib.nullcontext() if device_name is None else torch.device(device_name)
+
+
+# Functional control flow, casts and gradients (added with lamina.ops.core).
+
+
+def map(f, xs):
+    from lamina.utils import tree
+
+    n = tree.flatten(xs)[0].shape[0]
+    ys = [f(tree.map_structure(lambda a, i=i: a[i], xs)) for i in range(n)]
+    return tree.map_structure(lambda *a: torch.stack(a), *ys)
+
+
+def switch(index, branches, *operands):
+    index = builtins.min(builtins.max(int(index), 0), len(branches) - 1)
+    return branches[index](*operands)
+
+
+def vectorized_map(function, elements):
+    return map(function, elements)
+
+
+def associative_scan(f, elems, reverse=False, axis=0):
+    from lamina.utils import tree
+
+    flat = [convert_to_tensor(e) for e in tree.flatten(elems)]
+    n = flat[0].shape[axis]
+    order = range(n - 1, -1, -1) if reverse else range(n)
+
+    def take(i):
+        return tree.pack_sequence_as(elems, [a.narrow(axis, i, 1) for a in flat])
+
+    outs, carry = [None] * n, None
+    for i in order:
+        carry = take(i) if carry is None else f(carry, take(i))
+        outs[i] = carry
+    return tree.map_structure(lambda *a: torch.cat(a, dim=axis), *outs)
+
+
+def saturate_cast(x, dtype):
+    from lamina.backend.numpy.core import _saturate_bounds
+
+    x = convert_to_tensor(x)
+    bounds = _saturate_bounds(dtypes.standardize_dtype(x.dtype), dtypes.standardize_dtype(dtype))
+    if bounds is not None:
+        x = torch.clamp(x, *bounds)
+    return cast(x, dtype)
+
+
+class _CustomGradient(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, fun, kwargs, *args):
+        output, grad_fn = fun(*args, **kwargs)
+        ctx.grad_fn = grad_fn
+        return output
+
+    @staticmethod
+    def backward(ctx, *upstream):
+        grads = ctx.grad_fn(*upstream)
+        grads = tuple(grads) if isinstance(grads, (list, tuple)) else (grads,)
+        return (None, None, *grads)
+
+
+def custom_gradient(fun):
+    def decorated(*args, **kwargs):
+        return _CustomGradient.apply(fun, kwargs, *args)
+
+    return decorated

@@ -1,0 +1,99 @@
+"""JAX steps: pure functions of state, compiled with `jax.jit`.
+
+A Lamina step is ordinary Python that reads and assigns Variables. To compile it, the step's
+state variables are bound to the traced argument values for the duration of the trace, the
+new values are read back out as outputs, and the original arrays are restored. Variables
+assigned inside `value_and_grad` are handled the same way (their new values leave the
+differentiated function as auxiliary outputs), so no tracer escapes its trace.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+
+import jax
+
+from lamina.backend.jax.core import Variable
+
+_STATE = threading.local()
+
+
+def no_grad():
+    return contextlib.nullcontext()
+
+
+def _start_assignment_log():
+    previous = getattr(_STATE, "log", None)
+    _STATE.log = {}
+    Variable._assignment_log = _STATE.log
+    return previous
+
+
+def _stop_assignment_log(previous):
+    log = _STATE.log
+    _STATE.log = previous
+    Variable._assignment_log = previous
+    if previous is not None:
+        previous.update(log)
+    return log
+
+
+def value_and_grad(fn, variables, has_aux=False):
+    """``fn()``'s value and its gradients with respect to ``variables`` (a list)."""
+    variables = list(variables)
+    originals = [v._value for v in variables]
+    differentiated = {id(v) for v in variables}
+    side_effects = {}
+
+    def pure(values):
+        for v, value in zip(variables, values):
+            v._value = value
+        previous = _start_assignment_log()
+        try:
+            out = fn()
+        finally:
+            log = _stop_assignment_log(previous)
+            for v, value in zip(variables, originals):
+                v._value = value
+        assigned = [v for key, v in log.items() if key not in differentiated]
+        new_values = [v._value for v in assigned]
+        side_effects["variables"] = assigned
+        loss, aux = (out if has_aux else (out, None))
+        return loss, (aux, new_values)
+
+    (loss, (aux, new_values)), grads = jax.value_and_grad(pure, has_aux=True)(originals)
+    for v, value in zip(side_effects["variables"], new_values):
+        v._value = value
+    return ((loss, aux) if has_aux else loss), list(grads)
+
+
+def compile_step(fn, state_variables, jit_compile=True, kind="train"):
+    """``fn(data) -> outputs`` as a compiled pure function of the state variables' values."""
+    state_variables = list(state_variables)
+    if not jit_compile:
+        return fn
+
+    def pure(values, data):
+        originals = [v._value for v in state_variables]
+        for v, value in zip(state_variables, values):
+            v._value = value
+        try:
+            out = fn(data)
+            new_values = [v._value for v in state_variables]
+        finally:
+            for v, value in zip(state_variables, originals):
+                v._value = value
+        return new_values, out
+
+    # Donating the old state lets XLA update buffers in place; the CPU client ignores it.
+    donate = (0,) if jax.default_backend() != "cpu" else ()
+    compiled = jax.jit(pure, donate_argnums=donate)
+
+    def run(data):
+        new_values, out = compiled([v._value for v in state_variables], data)
+        for v, value in zip(state_variables, new_values):
+            v._value = value
+        return out
+
+    return run

@@ -1,0 +1,585 @@
+"""`Layer`: the unit of computation. Weights, lazy build, call, config, masks, sublayers.
+
+The contract for a layer author (DESIGN.md rule 5): ``__init__`` validates and stores
+arguments; ``build(input_shape)`` creates weights with `add_weight`; ``call`` computes with
+`lamina.ops`; ``compute_output_shape`` where running ``call`` symbolically cannot work.
+
+The per-call path (`Layer.__call__` on real tensors) is kept short on purpose: one symbolic
+check, a build on first use, the training flag, and the call itself.
+"""
+
+from __future__ import annotations
+
+import inspect
+import threading
+
+import numpy as np
+
+from lamina import backend, config
+from lamina.backend.common import dtypes
+from lamina.backend.common.keras_tensor import KerasTensor
+from lamina.backend.common.variables import Variable, name_scope
+from lamina.layers.node import Node, recording_enabled, symbolic_scope
+from lamina.ops.symbolic import any_symbolic
+from lamina.utils import naming, tree
+
+_CONTEXT = threading.local()
+
+# Attributes that reference layers or variables without owning them.
+_UNTRACKED = frozenset(
+    {"_init_args", "_inbound_nodes", "_functional", "_input_layers", "_output_layers", "_nodes", "_layer_plan"}
+)
+
+
+def _current_training():
+    return getattr(_CONTEXT, "training", None)
+
+
+class _Policy:
+    """Variable and compute dtypes: a dtype name, or 'mixed_float16' / 'mixed_bfloat16'."""
+
+    __slots__ = ("name", "variable_dtype", "compute_dtype")
+
+    def __init__(self, name=None):
+        if isinstance(name, _Policy):
+            name = name.name
+        if name is None:
+            name = config.floatx()
+        name = str(getattr(name, "name", name))
+        if name.startswith("mixed_"):
+            self.variable_dtype, self.compute_dtype = "float32", name[len("mixed_") :]
+            if self.compute_dtype not in ("float16", "bfloat16"):
+                raise ValueError(
+                    "Mixed-precision policies are 'mixed_float16' and 'mixed_bfloat16'. "
+                    f"Received: dtype={name!r}"
+                )
+        else:
+            self.variable_dtype = self.compute_dtype = dtypes.standardize_dtype(name)
+        self.name = name
+
+
+class Layer:
+    """Base class of every layer (and of `Model`).
+
+    Args:
+        trainable: whether the layer's weights are updated by training.
+        name: unique name; generated from the class name when omitted (``dense``, ``dense_1``).
+        dtype: dtype of weights and computation, or a mixed policy name ('mixed_float16').
+        input_shape: for a model's first layer, the shape of one sample (without the batch).
+        activity_regularizer: a regularizer applied to the layer's output.
+
+    Example:
+        >>> class Scale(lamina.layers.Layer):
+        ...     def build(self, input_shape):
+        ...         self.w = self.add_weight(shape=(input_shape[-1],), initializer="ones")
+        ...     def call(self, x):
+        ...         return x * self.w
+        >>> print(Scale()(np.ones((2, 3))).shape)
+        (2, 3)
+    """
+
+    # Class-level facts about `call`, computed once per class in __init_subclass__.
+    _call_accepts_training = False
+    _call_accepts_mask = False
+
+    def __new__(cls, *args, **kwargs):
+        instance = super().__new__(cls)
+        # Recorded so that get_config can rebuild subclasses that define no get_config.
+        object.__setattr__(instance, "_init_args", (args, kwargs))
+        return instance
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        params = inspect.signature(cls.call).parameters
+        cls._call_accepts_training = "training" in params
+        cls._call_accepts_mask = "mask" in params
+        first = [
+            p
+            for name, p in params.items()
+            if name != "self" and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+        ]
+        cls._call_first_arg = first[0].name if first else None
+
+    def __init__(
+        self,
+        *,
+        activity_regularizer=None,
+        trainable=True,
+        dtype=None,
+        autocast=True,
+        name=None,
+        **kwargs,
+    ):
+        input_shape = kwargs.pop("input_shape", None)
+        batch_input_shape = kwargs.pop("batch_input_shape", None)
+        input_dim = kwargs.pop("input_dim", None)
+        batch_size = kwargs.pop("batch_size", None)
+        if kwargs:
+            raise TypeError(
+                f"{type(self).__name__}.__init__() got unexpected keyword argument(s): "
+                f"{', '.join(sorted(kwargs))}. Check the spelling against the layer's arguments."
+            )
+        object.__setattr__(self, "_tracking_ready", False)
+        if name is not None and (not isinstance(name, str) or "/" in name or not name):
+            raise ValueError(
+                f"A layer's `name` must be a non-empty string without '/'. Received: name={name!r}"
+            )
+        self.name = name or naming.unique_name(naming.to_snake_case(type(self).__name__))
+        self._trainable = bool(trainable)
+        self._policy = _Policy(dtype)
+        self.autocast = autocast
+        self.built = False
+        self.supports_masking = getattr(self, "supports_masking", False)
+        self.input_spec = None
+        self._own_variables: list[Variable] = []
+        self._regularized: list[tuple[Variable, object]] = []
+        self._added_losses: list = []
+        self._inbound_nodes: list[Node] = []
+        if activity_regularizer is not None:
+            from lamina import regularizers
+
+            activity_regularizer = regularizers.get(activity_regularizer)
+        self.activity_regularizer = activity_regularizer
+        if batch_input_shape is not None:
+            self._batch_input_shape = tuple(batch_input_shape)
+        elif input_shape is not None:
+            if isinstance(input_shape, int):
+                input_shape = (input_shape,)
+            self._batch_input_shape = (batch_size, *tuple(input_shape))
+        elif input_dim is not None:
+            self._batch_input_shape = (batch_size, int(input_dim))
+        else:
+            self._batch_input_shape = None
+        self._tracking_ready = True
+
+    # Tracking ---------------------------------------------------------------------------
+    def __setattr__(self, name, value):
+        if isinstance(value, Variable) and self.__dict__.get("_tracking_ready"):
+            own = self.__dict__["_own_variables"]
+            if not any(v is value for v in own):
+                own.append(value)
+        object.__setattr__(self, name, value)
+
+    def _sublayers(self) -> list[Layer]:
+        """Direct sublayers, in attribute order (lists, tuples and dicts are searched)."""
+        found, seen = [], {id(self)}
+        for key, value in self.__dict__.items():
+            if key in _UNTRACKED:
+                continue
+            for item in _layers_in(value):
+                if id(item) not in seen:
+                    seen.add(id(item))
+                    found.append(item)
+        return found
+
+    def _flatten_layers(self, include_self=True) -> list[Layer]:
+        out, seen = [], set()
+
+        def visit(layer):
+            if id(layer) in seen:
+                return
+            seen.add(id(layer))
+            out.append(layer)
+            for sub in layer._sublayers():
+                visit(sub)
+
+        visit(self)
+        return out if include_self else out[1:]
+
+    @property
+    def layers(self) -> list[Layer]:
+        return self._sublayers()
+
+    # Weights --------------------------------------------------------------------------
+    @property
+    def trainable(self) -> bool:
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value):
+        value = bool(value)
+        for layer in self._flatten_layers():
+            layer._trainable = value
+
+    def _collect_variables(self, want_trainable):
+        out, seen = [], set()
+        for layer in self._flatten_layers():
+            for v in layer._own_variables:
+                if id(v) in seen:
+                    continue
+                seen.add(id(v))
+                is_trainable = v.trainable and layer._trainable
+                if want_trainable is None or is_trainable == want_trainable:
+                    out.append(v)
+        return out
+
+    @property
+    def weights(self) -> list[Variable]:
+        """All weights: trainable ones first, then non-trainable ones (as Keras)."""
+        return self.trainable_weights + self.non_trainable_weights
+
+    @property
+    def variables(self) -> list[Variable]:
+        return self._collect_variables(None)
+
+    @property
+    def trainable_weights(self) -> list[Variable]:
+        return self._collect_variables(True)
+
+    @property
+    def non_trainable_weights(self) -> list[Variable]:
+        return self._collect_variables(False)
+
+    trainable_variables = trainable_weights
+    non_trainable_variables = non_trainable_weights
+
+    def get_weights(self) -> list[np.ndarray]:
+        return [v.numpy() for v in self.weights]
+
+    def set_weights(self, weights):
+        params = self.weights
+        if len(weights) != len(params):
+            raise ValueError(
+                f"Layer {self.name!r} expects {len(params)} weight arrays "
+                f"({', '.join(v.path for v in params)}), but received {len(weights)}."
+            )
+        for v, w in zip(params, weights):
+            w = np.asarray(w)
+            if tuple(w.shape) != tuple(v.shape):
+                raise ValueError(
+                    f"Layer {self.name!r}: weight {v.path!r} has shape {v.shape}, but the "
+                    f"given array has shape {w.shape}."
+                )
+            v.assign(w)
+
+    def count_params(self) -> int:
+        if not self.built:
+            raise ValueError(
+                f"Layer {self.name!r} is not built yet, so it has no weights to count. Call it "
+                "on data, or build it with `build(input_shape)`, first."
+            )
+        return int(sum(int(np.prod(v.shape)) for v in self.weights))
+
+    def add_weight(
+        self,
+        shape=None,
+        initializer=None,
+        dtype=None,
+        trainable=True,
+        autocast=True,
+        regularizer=None,
+        constraint=None,
+        aggregation="none",
+        name=None,
+    ) -> Variable:
+        """Create a weight owned by this layer (usually from `build`)."""
+        from lamina import initializers
+
+        shape = () if shape is None else tuple(shape)
+        for d in shape:
+            if not isinstance(d, (int, np.integer)) or d < 0:
+                raise ValueError(
+                    f"Layer {self.name!r}: `add_weight` needs a fully known shape of non-negative "
+                    f"ints. Received: shape={shape} (name={name!r}). An unknown (None) size "
+                    "usually means the layer was built from an input whose last axis is unknown."
+                )
+        dtype = dtypes.standardize_dtype(dtype or self._policy.variable_dtype)
+        if initializer is None:
+            initializer = "glorot_uniform" if dtypes.is_float(dtype) else "zeros"
+        initializer = initializers.get(initializer)
+        with name_scope(self.name):
+            variable = backend.Variable(
+                initializer,
+                shape=shape,
+                dtype=dtype,
+                trainable=trainable,
+                autocast=autocast,
+                aggregation=aggregation,
+                name=name or "variable",
+            )
+        if constraint is not None:
+            from lamina import constraints
+
+            constraint = constraints.get(constraint)
+        variable.constraint = constraint
+        if regularizer is not None:
+            from lamina import regularizers
+
+            self._regularized.append((variable, regularizers.get(regularizer)))
+        self._own_variables.append(variable)
+        return variable
+
+    # Losses ---------------------------------------------------------------------------
+    def add_loss(self, loss):
+        """Add a scalar loss tensor (during `call`); it joins `losses` and the training loss."""
+        self._added_losses.append(loss)
+
+    @property
+    def losses(self) -> list:
+        """Losses added during the last call plus weight-regularization losses."""
+        out = []
+        for layer in self._flatten_layers():
+            out.extend(layer._added_losses)
+            for variable, reg in layer._regularized:
+                if variable.trainable and layer._trainable:
+                    out.append(reg(variable))
+        return out
+
+    def _clear_losses(self):
+        for layer in self._flatten_layers():
+            if layer._added_losses:
+                layer._added_losses = []
+
+    # Dtypes ---------------------------------------------------------------------------
+    @property
+    def dtype(self) -> str:
+        return self._policy.variable_dtype
+
+    @property
+    def compute_dtype(self) -> str:
+        return self._policy.compute_dtype
+
+    @property
+    def variable_dtype(self) -> str:
+        return self._policy.variable_dtype
+
+    @property
+    def dtype_policy(self):
+        return self._policy
+
+    # Building -------------------------------------------------------------------------
+    def build(self, input_shape):
+        """Create weights for inputs of ``input_shape``. The default creates none."""
+        self.built = True
+
+    def _build_for(self, args, kwargs):
+        first = args[0] if args else kwargs.get(self._call_first_arg)
+        shapes = tree.map_structure(_shape_of, first) if first is not None else None
+        try:
+            self.build(shapes)
+        except Exception as e:
+            e.add_note(
+                f"(raised while building layer {self.name!r} of type {type(self).__name__} "
+                f"for input shape {shapes})"
+            )
+            raise
+        self.built = True
+
+    def compute_output_shape(self, input_shape):
+        """Output shape for ``input_shape``; by default found by running `call` symbolically."""
+        with symbolic_scope():
+            spec = self.compute_output_spec(_shapes_to_specs(input_shape, self.compute_dtype))
+        return tree.map_structure(lambda t: t.shape, spec)
+
+    def compute_output_spec(self, *args, **kwargs):
+        """Symbolic output(s) for symbolic inputs: `compute_output_shape` when the layer defines
+        it, else `call` run on `KerasTensor`s."""
+        if type(self).compute_output_shape is not Layer.compute_output_shape:
+            first = args[0] if args else kwargs.get(self._call_first_arg)
+            shapes = tree.map_structure(_shape_of, first)
+            out = self.compute_output_shape(shapes)
+            return _shapes_to_specs(out, self.compute_dtype)
+        return self.call(*args, **kwargs)
+
+    # Calling --------------------------------------------------------------------------
+    def __call__(self, *args, **kwargs):
+        if any_symbolic(*args, *kwargs.values()):
+            return self._symbolic_call(args, kwargs)
+        if args and isinstance(args[0], (np.ndarray, list)):
+            args = (self._convert_input(args[0]), *args[1:])
+        if not self.built:
+            self._check_input_spec(args, kwargs)
+            self._build_for(args, kwargs)
+        training = kwargs.get("training")
+        if training is None:
+            training = getattr(_CONTEXT, "training", None)
+            if self._call_accepts_training and training is not None:
+                kwargs["training"] = training
+            elif "training" in kwargs and not self._call_accepts_training:
+                del kwargs["training"]
+            outputs = self.call(*args, **kwargs)
+        else:
+            if not self._call_accepts_training:
+                del kwargs["training"]
+            previous = getattr(_CONTEXT, "training", None)
+            _CONTEXT.training = training
+            try:
+                outputs = self.call(*args, **kwargs)
+            finally:
+                _CONTEXT.training = previous
+        if self.activity_regularizer is not None:
+            for out in tree.flatten(outputs):
+                self.add_loss(self.activity_regularizer(out))
+        return outputs
+
+    def _convert_input(self, x):
+        if isinstance(x, list):
+            return [self._convert_input(v) if isinstance(v, (np.ndarray, list)) else v for v in x]
+        if x.dtype.kind == "f" and self.autocast:
+            return backend.convert_to_tensor(x, self.compute_dtype)
+        return backend.convert_to_tensor(x)
+
+    def _symbolic_call(self, args, kwargs):
+        kwargs = dict(kwargs)
+        if not self._call_accepts_training:
+            kwargs.pop("training", None)
+        self._check_input_spec(args, kwargs)
+        with symbolic_scope():
+            if not self.built:
+                self._build_for(args, kwargs)
+            try:
+                outputs = self.compute_output_spec(*args, **kwargs)
+            except Exception as e:
+                first = args[0] if args else kwargs.get(self._call_first_arg)
+                shapes = tree.map_structure(_shape_of, first) if first is not None else None
+                e.add_note(
+                    f"(raised by layer {self.name!r} of type {type(self).__name__} when called "
+                    f"on inputs of shape {shapes})"
+                )
+                raise
+        if not recording_enabled():
+            return outputs
+        outputs = tree.map_structure(
+            lambda t: KerasTensor(t.shape, t.dtype) if isinstance(t, KerasTensor) else t, outputs
+        )
+        Node(self, args, kwargs, outputs)
+        return outputs
+
+    def _check_input_spec(self, args, kwargs):
+        if self.input_spec is None:
+            return
+        from lamina.layers.input_spec import assert_input_compatibility
+
+        first = args[0] if args else kwargs.get(self._call_first_arg)
+        assert_input_compatibility(self.input_spec, first, self.name)
+
+    def call(self, *args, **kwargs):
+        """The layer's computation. Subclasses override it."""
+        raise TypeError(
+            f"Layer {self.name!r} ({type(self).__name__}) has no `call` method. A layer subclass "
+            "must define `call(self, inputs)`."
+        )
+
+    # Masks ----------------------------------------------------------------------------
+    def compute_mask(self, inputs, previous_mask=None):
+        """The output mask: the input mask passes through when `supports_masking`."""
+        return previous_mask if self.supports_masking else None
+
+    # Config ---------------------------------------------------------------------------
+    def get_config(self) -> dict:
+        """The arguments that rebuild this layer with `from_config`."""
+        cfg = {"name": self.name, "trainable": self.trainable, "dtype": self._policy.name}
+        if self._batch_input_shape is not None:
+            cfg["batch_input_shape"] = list(self._batch_input_shape)
+        if self.activity_regularizer is not None:
+            from lamina import regularizers
+
+            cfg["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
+        if type(self).get_config is Layer.get_config:
+            cfg.update(self._auto_config())
+        return cfg
+
+    def _auto_config(self) -> dict:
+        """A subclass's constructor arguments, recorded at construction, when they are plain
+        values (numbers, strings, lists, dicts); otherwise the subclass must define get_config."""
+        own = _own_init_params(type(self))
+        if not own:
+            return {}
+        args, kwargs = self.__dict__.get("_init_args", ((), {}))
+        try:
+            bound = inspect.signature(type(self).__init__).bind(self, *args, **kwargs)
+        except TypeError:
+            bound = None
+        values = {} if bound is None else {k: v for k, v in bound.arguments.items() if k in own}
+        bad = [k for k, v in values.items() if not _is_plain(v)]
+        if bad or bound is None:
+            raise TypeError(
+                f"Layer {type(self).__name__} takes constructor arguments {own} that Lamina cannot "
+                f"record automatically ({bad or own}); define `get_config()` returning them "
+                "(merged with `super().get_config()`) so the layer can be saved or cloned."
+            )
+        return values
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    @property
+    def path(self) -> str:
+        return self.name
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+    # Functional-graph views --------------------------------------------------------------
+    def _node_output(self, attr):
+        if not self._inbound_nodes:
+            raise AttributeError(
+                f"Layer {self.name!r} has never been called on a symbolic input, so it has no "
+                f"`{attr}`."
+            )
+        values = getattr(self._inbound_nodes[0], attr)
+        return values[0] if len(values) == 1 else values
+
+    @property
+    def input(self):
+        return self._node_output("input_tensors")
+
+    @property
+    def output(self):
+        return self._node_output("output_tensors")
+
+
+def _layers_in(value):
+    if isinstance(value, Layer):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        out = []
+        for v in value:
+            out.extend(_layers_in(v))
+        return out
+    if isinstance(value, dict):
+        out = []
+        for v in value.values():
+            out.extend(_layers_in(v))
+        return out
+    return []
+
+
+def _shape_of(x):
+    if x is None:
+        return None
+    shape = getattr(x, "shape", None)
+    if shape is None:
+        return tuple(np.shape(x))
+    return tuple(None if d is None else int(d) for d in shape)
+
+
+def _is_shape(x):
+    return isinstance(x, (tuple, list)) and all(d is None or isinstance(d, int) for d in x)
+
+
+def _shapes_to_specs(shapes, dtype):
+    if _is_shape(shapes):
+        return KerasTensor(shapes, dtype)
+    if isinstance(shapes, dict):
+        return {k: _shapes_to_specs(v, dtype) for k, v in shapes.items()}
+    return type(shapes)(_shapes_to_specs(s, dtype) for s in shapes)
+
+
+def _is_plain(value) -> bool:
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return True
+    if isinstance(value, (list, tuple)):
+        return all(_is_plain(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _is_plain(v) for k, v in value.items())
+    return False
+
+
+def _own_init_params(cls):
+    """Constructor arguments a class adds beyond Layer's own (those must be in get_config)."""
+    params = inspect.signature(cls.__init__).parameters
+    base = {"self", "kwargs", "args", "name", "trainable", "dtype", "autocast"}
+    return [p for p in params if p not in base and params[p].kind is not params[p].VAR_KEYWORD]
+

@@ -1,0 +1,1362 @@
+"""Convolution layers: `Conv1D/2D/3D`, their transposes, separable and depthwise convolutions.
+
+Every layer here validates its arguments in ``__init__``, creates its weights in ``build`` with
+Keras 3's names, shapes and order (``kernel``, ``bias``; ``depthwise_kernel``,
+``pointwise_kernel``, ``bias``), computes its output shape by formula (so symbolic calls never
+run a convolution) and, in ``call``, makes one `lamina.ops` convolution call plus the bias and
+activation. Layouts are the op's business: a layer passes ``data_format`` and never transposes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lamina import config, constraints, initializers, ops, regularizers
+from lamina.layers.base import Layer
+from lamina.layers.input_spec import InputSpec
+
+__all__ = [
+    "Conv1D",
+    "Conv1DTranspose",
+    "Conv2D",
+    "Conv2DTranspose",
+    "Conv3D",
+    "Conv3DTranspose",
+    "Convolution1D",
+    "Convolution1DTranspose",
+    "Convolution2D",
+    "Convolution2DTranspose",
+    "Convolution3D",
+    "Convolution3DTranspose",
+    "DepthwiseConv1D",
+    "DepthwiseConv2D",
+    "SeparableConv1D",
+    "SeparableConv2D",
+    "SeparableConvolution1D",
+    "SeparableConvolution2D",
+]
+
+
+# ----------------------------------------------------------------------------------------
+# Argument helpers (also used by the pooling and spatial layers).
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
+def int_tuple(value, n, name, owner, allow_zero=False) -> tuple:
+    """``value`` (an int or ``n`` ints) as a tuple of ``n`` Python ints, or a clear error."""
+    if _is_int(value):
+        result = (int(value),) * n
+    elif isinstance(value, (list, tuple)) and len(value) == n and all(map(_is_int, value)):
+        result = tuple(int(v) for v in value)
+    else:
+        raise ValueError(
+            f"{owner}: `{name}` must be an int or a tuple of {n} int{'s' * (n > 1)}. "
+            f"Received: {name}={value!r}"
+        )
+    low = 0 if allow_zero else 1
+    if any(v < low for v in result):
+        kind = "non-negative" if allow_zero else "positive"
+        raise ValueError(f"{owner}: `{name}` values must be {kind}. Received: {name}={value!r}")
+    return result
+
+
+def positive_int(value, name, owner) -> int:
+    if not _is_int(value) or value <= 0:
+        raise ValueError(
+            f"{owner}: `{name}` must be a positive integer. Received: {name}={value!r}"
+        )
+    return int(value)
+
+
+def standardize_padding(value, owner, allow_causal=False) -> str:
+    allowed = ("valid", "same", "causal") if allow_causal else ("valid", "same")
+    padding = value.lower() if isinstance(value, str) else value
+    if padding not in allowed:
+        raise ValueError(
+            f"{owner}: `padding` must be one of {', '.join(repr(a) for a in allowed)} "
+            f"(any case). Received: padding={value!r}"
+        )
+    return padding
+
+
+def conv_output_length(size, kernel, stride, padding, dilation=1):
+    """Output length of a convolution or pooling window along one axis (None stays None)."""
+    if size is None:
+        return None
+    if padding in ("same", "causal"):
+        return (size + stride - 1) // stride
+    return (size - (kernel - 1) * dilation - 1) // stride + 1
+
+
+def transpose_output_length(size, kernel, stride, padding, output_padding, dilation=1):
+    """Output length of a transposed convolution along one axis (Keras's rule)."""
+    if size is None:
+        return None
+    effective = (kernel - 1) * dilation + 1
+    if output_padding is None:
+        if padding == "valid":
+            return size * stride + max(effective - stride, 0)
+        return size * stride
+    pad = effective // 2 if padding == "same" else 0
+    return (size - 1) * stride + effective - 2 * pad + output_padding
+
+
+def spatial_dims(input_shape, data_format):
+    return tuple(input_shape[1:-1] if data_format == "channels_last" else input_shape[2:])
+
+
+def with_spatial(input_shape, spatial, channels, data_format):
+    if data_format == "channels_last":
+        return (input_shape[0], *spatial, channels)
+    return (input_shape[0], channels, *spatial)
+
+
+def _get_activation(identifier):
+    from lamina import activations
+
+    return activations.get(identifier)
+
+
+def _serialize_activation(fn):
+    from lamina import activations
+
+    return activations.serialize(fn)
+
+
+def _is_linear(fn) -> bool:
+    return fn is None or getattr(fn, "__name__", None) == "linear"
+
+
+class _BaseConv(Layer):
+    """What every convolution layer shares: argument checks, bias, activation, config."""
+
+    _rank = 2
+    _allow_causal = False
+
+    def __init__(
+        self,
+        *,
+        kernel_size,
+        strides,
+        padding,
+        data_format,
+        dilation_rate,
+        activation,
+        use_bias,
+        bias_initializer,
+        bias_regularizer,
+        bias_constraint,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        owner, n = type(self).__name__, self._rank
+        self.kernel_size = int_tuple(kernel_size, n, "kernel_size", owner)
+        self.strides = int_tuple(strides, n, "strides", owner)
+        self.dilation_rate = int_tuple(dilation_rate, n, "dilation_rate", owner)
+        if max(self.strides) > 1 and max(self.dilation_rate) > 1:
+            raise ValueError(
+                f"{owner}: `strides` > 1 cannot be combined with `dilation_rate` > 1. "
+                f"Received: strides={self.strides}, dilation_rate={self.dilation_rate}"
+            )
+        self.padding = standardize_padding(padding, owner, self._allow_causal)
+        self.data_format = config.standardize_data_format(data_format)
+        self.activation = _get_activation(activation)
+        self._activation_fn = None if _is_linear(self.activation) else self.activation
+        self.use_bias = bool(use_bias)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.bias_constraint = constraints.get(bias_constraint)
+        self.input_spec = InputSpec(ndim=n + 2)
+        self._channel_axis = -1 if self.data_format == "channels_last" else 1
+        self._bias_shape = None  # set in build for channels_first
+
+    def _input_channels(self, input_shape):
+        if len(input_shape) != self._rank + 2:
+            raise ValueError(
+                f"{type(self).__name__} expects inputs of rank {self._rank + 2} "
+                f"(batch, {self._layout_names()}). Received input_shape={tuple(input_shape)}"
+            )
+        channels = input_shape[self._channel_axis]
+        if channels is None:
+            raise ValueError(
+                f"{type(self).__name__}: the channel dimension (axis {self._channel_axis} for "
+                f"data_format={self.data_format!r}) must be known to create the kernel. "
+                f"Received input_shape={tuple(input_shape)}"
+            )
+        return int(channels)
+
+    def _layout_names(self):
+        spatial = ", ".join(
+            ["steps"] if self._rank == 1 else [f"dim{i + 1}" for i in range(self._rank)]
+        )
+        if self.data_format == "channels_last":
+            return f"{spatial}, channels"
+        return f"channels, {spatial}"
+
+    def _finish_build(self, channels, out_channels):
+        self.input_spec = InputSpec(ndim=self._rank + 2, axes={self._channel_axis: channels})
+        if self.use_bias:
+            self.bias = self.add_weight(
+                name="bias",
+                shape=(out_channels,),
+                initializer=self.bias_initializer,
+                regularizer=self.bias_regularizer,
+                constraint=self.bias_constraint,
+            )
+            if self.data_format == "channels_first":
+                self._bias_shape = (out_channels,) + (1,) * self._rank
+        else:
+            self.bias = None
+        self.built = True
+
+    def _bias_and_activation(self, x):
+        if self.bias is not None:
+            bias = (
+                self.bias if self._bias_shape is None else ops.reshape(self.bias, self._bias_shape)
+            )
+            x = ops.add(x, bias)
+        if self._activation_fn is not None:
+            x = self._activation_fn(x)
+        return x
+
+    def _check_output_spatial(self, input_shape, spatial):
+        if any(d is not None and d <= 0 for d in spatial):
+            raise ValueError(
+                f"{type(self).__name__}: the output would have a zero or negative size "
+                f"{spatial} for input_shape={tuple(input_shape)} with "
+                f"kernel_size={self.kernel_size}, strides={self.strides}, "
+                f"padding={self.padding!r}, dilation_rate={self.dilation_rate}. Use a smaller "
+                "kernel or padding='same'."
+            )
+
+    def _conv_output_shape(self, input_shape, out_channels):
+        input_shape = tuple(input_shape)
+        if len(input_shape) != self._rank + 2:
+            raise ValueError(
+                f"{type(self).__name__} expects inputs of rank {self._rank + 2} "
+                f"(batch, {self._layout_names()}). Received input_shape={input_shape}"
+            )
+        spatial = tuple(
+            conv_output_length(d, k, s, self.padding, r)
+            for d, k, s, r in zip(
+                spatial_dims(input_shape, self.data_format),
+                self.kernel_size,
+                self.strides,
+                self.dilation_rate,
+            )
+        )
+        self._check_output_spatial(input_shape, spatial)
+        return with_spatial(input_shape, spatial, out_channels, self.data_format)
+
+    def _base_config(self):
+        cfg = super().get_config()
+        cfg.update(
+            {
+                "kernel_size": self.kernel_size,
+                "strides": self.strides,
+                "padding": self.padding,
+                "data_format": self.data_format,
+                "dilation_rate": self.dilation_rate,
+                "activation": _serialize_activation(self.activation),
+                "use_bias": self.use_bias,
+            }
+        )
+        return cfg
+
+    def _bias_config(self):
+        return {
+            "bias_initializer": initializers.serialize(self.bias_initializer),
+            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+            "bias_constraint": constraints.serialize(self.bias_constraint),
+        }
+
+
+# ----------------------------------------------------------------------------------------
+# Plain convolutions.
+
+
+class _Conv(_BaseConv):
+    def __init__(
+        self,
+        filters,
+        kernel_size,
+        strides=1,
+        padding="valid",
+        data_format=None,
+        dilation_rate=1,
+        groups=1,
+        activation=None,
+        use_bias=True,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        bias_regularizer=None,
+        activity_regularizer=None,
+        kernel_constraint=None,
+        bias_constraint=None,
+        **kwargs,
+    ):
+        super().__init__(
+            kernel_size=kernel_size,
+            strides=strides,
+            padding=padding,
+            data_format=data_format,
+            dilation_rate=dilation_rate,
+            activation=activation,
+            use_bias=use_bias,
+            bias_initializer=bias_initializer,
+            bias_regularizer=bias_regularizer,
+            bias_constraint=bias_constraint,
+            activity_regularizer=activity_regularizer,
+            **kwargs,
+        )
+        owner = type(self).__name__
+        self.filters = positive_int(filters, "filters", owner)
+        self.groups = positive_int(groups, "groups", owner)
+        if self.filters % self.groups:
+            raise ValueError(
+                f"{owner}: `filters` must be divisible by `groups`. "
+                f"Received: filters={filters}, groups={groups}"
+            )
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        # Causal padding is done with an explicit left pad, then a "valid" convolution.
+        self._op_padding = "valid" if self.padding == "causal" else self.padding
+        self._causal_pad = None
+        if self.padding == "causal":
+            left = self.dilation_rate[0] * (self.kernel_size[0] - 1)
+            pad = [(0, 0), (left, 0), (0, 0)]
+            if self.data_format == "channels_first":
+                pad = [(0, 0), (0, 0), (left, 0)]
+            self._causal_pad = tuple(pad)
+
+    def build(self, input_shape):
+        channels = self._input_channels(input_shape)
+        if channels % self.groups:
+            raise ValueError(
+                f"{type(self).__name__}: the number of input channels ({channels}) must be "
+                f"divisible by `groups`={self.groups}. Received input_shape={tuple(input_shape)}"
+            )
+        self._conv_output_shape(input_shape, self.filters)
+        self.kernel = self.add_weight(
+            name="kernel",
+            shape=(*self.kernel_size, channels // self.groups, self.filters),
+            initializer=self.kernel_initializer,
+            regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint,
+        )
+        self._finish_build(channels, self.filters)
+
+    def call(self, inputs):
+        if self._causal_pad is not None:
+            inputs = ops.pad(inputs, self._causal_pad)
+        x = ops.conv(
+            inputs,
+            self.kernel,
+            strides=self.strides,
+            padding=self._op_padding,
+            data_format=self.data_format,
+            dilation_rate=self.dilation_rate,
+        )
+        return self._bias_and_activation(x)
+
+    def compute_output_shape(self, input_shape):
+        return self._conv_output_shape(input_shape, self.filters)
+
+    def get_config(self):
+        cfg = self._base_config()
+        cfg.update(
+            {
+                "filters": self.filters,
+                "groups": self.groups,
+                "kernel_initializer": initializers.serialize(self.kernel_initializer),
+                "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+                "kernel_constraint": constraints.serialize(self.kernel_constraint),
+                **self._bias_config(),
+            }
+        )
+        return cfg
+
+
+_CONV_ARGS = """
+    Args:
+        filters: number of output channels.
+        kernel_size: int or tuple of {n} ints, the size of the convolution window.
+        strides: int or tuple of {n} ints (default 1); > 1 is incompatible with dilation > 1.
+        padding: {paddings} (any case).
+        data_format: "channels_last" (batch, {spatial}, channels) or "channels_first"
+            (batch, channels, {spatial}); default `lamina.config.image_data_format()`.
+        dilation_rate: int or tuple of {n} ints, for dilated (atrous) convolution.
+        groups: split the input channels into this many groups, each convolved with
+            ``filters // groups`` filters.
+        activation: activation applied to the output (None: linear).
+        use_bias: whether to add a bias vector.
+        kernel_initializer, bias_initializer: initializers of ``kernel`` and ``bias``.
+        kernel_regularizer, bias_regularizer, activity_regularizer: optional regularizers.
+        kernel_constraint, bias_constraint: optional constraints applied after updates.
+
+    Input shape:
+        ({rank_plus_2}D) (batch, {spatial}, channels), or (batch, channels, {spatial}) with
+        channels_first.
+
+    Output shape:
+        (batch, {new_spatial}, filters), or (batch, filters, {new_spatial}) with channels_first.
+"""
+
+
+class Conv1D(_Conv):
+    _rank = 1
+    _allow_causal = True
+    __doc__ = (
+        """1D convolution (temporal convolution) over a sequence, with optional causal padding.
+"""
+        + _CONV_ARGS.format(
+            n=1,
+            paddings='"valid", "same" or "causal" (output[t] sees only input[:t+1])',
+            spatial="steps",
+            new_spatial="new_steps",
+            rank_plus_2=3,
+        )
+        + """
+    Example:
+        >>> x = np.ones((4, 10, 128), "float32")
+        >>> print(lamina.layers.Conv1D(32, 3, activation="relu")(x).shape)
+        (4, 8, 32)
+"""
+    )
+
+    def __init__(
+        self,
+        filters,
+        kernel_size,
+        strides=1,
+        padding="valid",
+        data_format=None,
+        dilation_rate=1,
+        groups=1,
+        activation=None,
+        use_bias=True,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        bias_regularizer=None,
+        activity_regularizer=None,
+        kernel_constraint=None,
+        bias_constraint=None,
+        **kwargs,
+    ):
+        super().__init__(
+            filters,
+            kernel_size,
+            strides,
+            padding,
+            data_format,
+            dilation_rate,
+            groups,
+            activation,
+            use_bias,
+            kernel_initializer,
+            bias_initializer,
+            kernel_regularizer,
+            bias_regularizer,
+            activity_regularizer,
+            kernel_constraint,
+            bias_constraint,
+            **kwargs,
+        )
+
+
+class Conv2D(_Conv):
+    _rank = 2
+    __doc__ = (
+        """2D convolution over images.
+"""
+        + _CONV_ARGS.format(
+            n=2,
+            paddings='"valid" (no padding) or "same" (output size = ceil(input / strides))',
+            spatial="rows, cols",
+            new_spatial="new_rows, new_cols",
+            rank_plus_2=4,
+        )
+        + """
+    Example:
+        >>> x = np.ones((4, 28, 28, 1), "float32")
+        >>> print(lamina.layers.Conv2D(32, (3, 3), activation="relu")(x).shape)
+        (4, 26, 26, 32)
+"""
+    )
+
+    def __init__(
+        self,
+        filters,
+        kernel_size,
+        strides=(1, 1),
+        padding="valid",
+        data_format=None,
+        dilation_rate=(1, 1),
+        groups=1,
+        activation=None,
+        use_bias=True,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        bias_regularizer=None,
+        activity_regularizer=None,
+        kernel_constraint=None,
+        bias_constraint=None,
+        **kwargs,
+    ):
+        super().__init__(
+            filters,
+            kernel_size,
+            strides,
+            padding,
+            data_format,
+            dilation_rate,
+            groups,
+            activation,
+            use_bias,
+            kernel_initializer,
+            bias_initializer,
+            kernel_regularizer,
+            bias_regularizer,
+            activity_regularizer,
+            kernel_constraint,
+            bias_constraint,
+            **kwargs,
+        )
+
+
+class Conv3D(_Conv):
+    _rank = 3
+    __doc__ = (
+        """3D convolution over volumes (or videos).
+"""
+        + _CONV_ARGS.format(
+            n=3,
+            paddings='"valid" or "same"',
+            spatial="dim1, dim2, dim3",
+            new_spatial="new_dim1, new_dim2, new_dim3",
+            rank_plus_2=5,
+        )
+        + """
+    Example:
+        >>> x = np.ones((2, 8, 8, 8, 3), "float32")
+        >>> print(lamina.layers.Conv3D(4, 3)(x).shape)
+        (2, 6, 6, 6, 4)
+"""
+    )
+
+    def __init__(
+        self,
+        filters,
+        kernel_size,
+        strides=(1, 1, 1),
+        padding="valid",
+        data_format=None,
+        dilation_rate=(1, 1, 1),
+        groups=1,
+        activation=None,
+        use_bias=True,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        bias_regularizer=None,
+        activity_regularizer=None,
+        kernel_constraint=None,
+        bias_constraint=None,
+        **kwargs,
+    ):
+        super().__init__(
+            filters,
+            kernel_size,
+            strides,
+            padding,
+            data_format,
+            dilation_rate,
+            groups,
+            activation,
+            use_bias,
+            kernel_initializer,
+            bias_initializer,
+            kernel_regularizer,
+            bias_regularizer,
+            activity_regularizer,
+            kernel_constraint,
+            bias_constraint,
+            **kwargs,
+        )
+
+
+# ----------------------------------------------------------------------------------------
+# Transposed convolutions.
+
+
+class _ConvTranspose(_BaseConv):
+    def __init__(
+        self,
+        filters,
+        kernel_size,
+        strides=1,
+        padding="valid",
+        output_padding=None,
+        data_format=None,
+        dilation_rate=1,
+        activation=None,
+        use_bias=True,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        bias_regularizer=None,
+        activity_regularizer=None,
+        kernel_constraint=None,
+        bias_constraint=None,
+        **kwargs,
+    ):
+        super().__init__(
+            kernel_size=kernel_size,
+            strides=strides,
+            padding=padding,
+            data_format=data_format,
+            dilation_rate=dilation_rate,
+            activation=activation,
+            use_bias=use_bias,
+            bias_initializer=bias_initializer,
+            bias_regularizer=bias_regularizer,
+            bias_constraint=bias_constraint,
+            activity_regularizer=activity_regularizer,
+            **kwargs,
+        )
+        owner = type(self).__name__
+        self.filters = positive_int(filters, "filters", owner)
+        if output_padding is None:
+            self.output_padding = None
+        else:
+            self.output_padding = int_tuple(
+                output_padding, self._rank, "output_padding", owner, allow_zero=True
+            )
+            for op, s in zip(self.output_padding, self.strides):
+                if op >= s:
+                    raise ValueError(
+                        f"{owner}: each `output_padding` value must be smaller than the "
+                        f"matching `strides` value. Received: output_padding="
+                        f"{self.output_padding}, strides={self.strides}"
+                    )
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+
+    def build(self, input_shape):
+        channels = self._input_channels(input_shape)
+        self.compute_output_shape(input_shape)
+        self.kernel = self.add_weight(
+            name="kernel",
+            shape=(*self.kernel_size, self.filters, channels),
+            initializer=self.kernel_initializer,
+            regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint,
+        )
+        self._finish_build(channels, self.filters)
+
+    def call(self, inputs):
+        x = ops.conv_transpose(
+            inputs,
+            self.kernel,
+            strides=self.strides,
+            padding=self.padding,
+            output_padding=self.output_padding,
+            data_format=self.data_format,
+            dilation_rate=self.dilation_rate,
+        )
+        return self._bias_and_activation(x)
+
+    def compute_output_shape(self, input_shape):
+        input_shape = tuple(input_shape)
+        if len(input_shape) != self._rank + 2:
+            raise ValueError(
+                f"{type(self).__name__} expects inputs of rank {self._rank + 2} "
+                f"(batch, {self._layout_names()}). Received input_shape={input_shape}"
+            )
+        out_pad = self.output_padding or (None,) * self._rank
+        spatial = tuple(
+            transpose_output_length(d, k, s, self.padding, op, r)
+            for d, k, s, op, r in zip(
+                spatial_dims(input_shape, self.data_format),
+                self.kernel_size,
+                self.strides,
+                out_pad,
+                self.dilation_rate,
+            )
+        )
+        self._check_output_spatial(input_shape, spatial)
+        return with_spatial(input_shape, spatial, self.filters, self.data_format)
+
+    def get_config(self):
+        cfg = self._base_config()
+        cfg.update(
+            {
+                "filters": self.filters,
+                "output_padding": self.output_padding,
+                "kernel_initializer": initializers.serialize(self.kernel_initializer),
+                "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+                "kernel_constraint": constraints.serialize(self.kernel_constraint),
+                **self._bias_config(),
+            }
+        )
+        return cfg
+
+
+_TRANSPOSE_DOC = """Transposed {n}D convolution ("deconvolution"): the gradient of a {n}D
+    convolution with respect to its input, used to upsample.
+
+    Args:
+        filters: number of output channels.
+        kernel_size: int or tuple of {n} ints.
+        strides: int or tuple of {n} ints (default 1).
+        padding: "valid" or "same" (any case).
+        output_padding: int or tuple of {n} ints, extra size added on one side of each output
+            axis (each smaller than its stride); None infers the output size.
+        data_format: "channels_last" or "channels_first"; default from the config.
+        dilation_rate: int or tuple of {n} ints.
+        activation, use_bias, kernel_initializer, bias_initializer, kernel_regularizer,
+            bias_regularizer, activity_regularizer, kernel_constraint, bias_constraint: as in
+            `Conv{n}D`. The kernel has shape ``kernel_size + (filters, input_channels)``.
+
+    Input shape:
+        (batch, {spatial}, channels) or (batch, channels, {spatial}).
+
+    Output shape:
+        (batch, {new_spatial}, filters) or (batch, filters, {new_spatial}).
+
+    Example:
+        >>> x = np.ones({example_in}, "float32")
+        >>> print(lamina.layers.Conv{n}DTranspose(4, 3, strides=2, padding="same")(x).shape)
+        {example_out}
+"""
+
+
+class Conv1DTranspose(_ConvTranspose):
+    _rank = 1
+    __doc__ = _TRANSPOSE_DOC.format(
+        n=1,
+        spatial="steps",
+        new_spatial="new_steps",
+        example_in="(2, 5, 3)",
+        example_out="(2, 10, 4)",
+    )
+
+    def __init__(
+        self,
+        filters,
+        kernel_size,
+        strides=1,
+        padding="valid",
+        output_padding=None,
+        data_format=None,
+        dilation_rate=1,
+        activation=None,
+        use_bias=True,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        bias_regularizer=None,
+        activity_regularizer=None,
+        kernel_constraint=None,
+        bias_constraint=None,
+        **kwargs,
+    ):
+        super().__init__(
+            filters,
+            kernel_size,
+            strides,
+            padding,
+            output_padding,
+            data_format,
+            dilation_rate,
+            activation,
+            use_bias,
+            kernel_initializer,
+            bias_initializer,
+            kernel_regularizer,
+            bias_regularizer,
+            activity_regularizer,
+            kernel_constraint,
+            bias_constraint,
+            **kwargs,
+        )
+
+
+class Conv2DTranspose(_ConvTranspose):
+    _rank = 2
+    __doc__ = _TRANSPOSE_DOC.format(
+        n=2,
+        spatial="rows, cols",
+        new_spatial="new_rows, new_cols",
+        example_in="(2, 5, 5, 3)",
+        example_out="(2, 10, 10, 4)",
+    )
+
+    def __init__(
+        self,
+        filters,
+        kernel_size,
+        strides=(1, 1),
+        padding="valid",
+        output_padding=None,
+        data_format=None,
+        dilation_rate=(1, 1),
+        activation=None,
+        use_bias=True,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        bias_regularizer=None,
+        activity_regularizer=None,
+        kernel_constraint=None,
+        bias_constraint=None,
+        **kwargs,
+    ):
+        super().__init__(
+            filters,
+            kernel_size,
+            strides,
+            padding,
+            output_padding,
+            data_format,
+            dilation_rate,
+            activation,
+            use_bias,
+            kernel_initializer,
+            bias_initializer,
+            kernel_regularizer,
+            bias_regularizer,
+            activity_regularizer,
+            kernel_constraint,
+            bias_constraint,
+            **kwargs,
+        )
+
+
+class Conv3DTranspose(_ConvTranspose):
+    _rank = 3
+    __doc__ = _TRANSPOSE_DOC.format(
+        n=3,
+        spatial="dim1, dim2, dim3",
+        new_spatial="new_dim1, new_dim2, new_dim3",
+        example_in="(2, 4, 4, 4, 3)",
+        example_out="(2, 8, 8, 8, 4)",
+    )
+
+    def __init__(
+        self,
+        filters,
+        kernel_size,
+        strides=(1, 1, 1),
+        padding="valid",
+        data_format=None,
+        output_padding=None,
+        dilation_rate=(1, 1, 1),
+        activation=None,
+        use_bias=True,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        bias_regularizer=None,
+        activity_regularizer=None,
+        kernel_constraint=None,
+        bias_constraint=None,
+        **kwargs,
+    ):
+        super().__init__(
+            filters,
+            kernel_size,
+            strides,
+            padding,
+            output_padding,
+            data_format,
+            dilation_rate,
+            activation,
+            use_bias,
+            kernel_initializer,
+            bias_initializer,
+            kernel_regularizer,
+            bias_regularizer,
+            activity_regularizer,
+            kernel_constraint,
+            bias_constraint,
+            **kwargs,
+        )
+
+
+# ----------------------------------------------------------------------------------------
+# Depthwise and separable convolutions.
+
+
+class _DepthwiseConv(_BaseConv):
+    def __init__(
+        self,
+        kernel_size,
+        strides=1,
+        padding="valid",
+        depth_multiplier=1,
+        data_format=None,
+        dilation_rate=1,
+        activation=None,
+        use_bias=True,
+        depthwise_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        depthwise_regularizer=None,
+        bias_regularizer=None,
+        activity_regularizer=None,
+        depthwise_constraint=None,
+        bias_constraint=None,
+        **kwargs,
+    ):
+        super().__init__(
+            kernel_size=kernel_size,
+            strides=strides,
+            padding=padding,
+            data_format=data_format,
+            dilation_rate=dilation_rate,
+            activation=activation,
+            use_bias=use_bias,
+            bias_initializer=bias_initializer,
+            bias_regularizer=bias_regularizer,
+            bias_constraint=bias_constraint,
+            activity_regularizer=activity_regularizer,
+            **kwargs,
+        )
+        self.depth_multiplier = positive_int(
+            depth_multiplier, "depth_multiplier", type(self).__name__
+        )
+        self.depthwise_initializer = initializers.get(depthwise_initializer)
+        self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
+        self.depthwise_constraint = constraints.get(depthwise_constraint)
+
+    def build(self, input_shape):
+        channels = self._input_channels(input_shape)
+        self.compute_output_shape(input_shape)
+        # Keras 3 names the depthwise layer's kernel "kernel".
+        self.kernel = self.add_weight(
+            name="kernel",
+            shape=(*self.kernel_size, channels, self.depth_multiplier),
+            initializer=self.depthwise_initializer,
+            regularizer=self.depthwise_regularizer,
+            constraint=self.depthwise_constraint,
+        )
+        self._finish_build(channels, channels * self.depth_multiplier)
+
+    def call(self, inputs):
+        x = ops.depthwise_conv(
+            inputs,
+            self.kernel,
+            strides=self.strides,
+            padding=self.padding,
+            data_format=self.data_format,
+            dilation_rate=self.dilation_rate,
+        )
+        return self._bias_and_activation(x)
+
+    def compute_output_shape(self, input_shape):
+        channels = input_shape[self._channel_axis] if len(input_shape) == self._rank + 2 else None
+        out_channels = None if channels is None else channels * self.depth_multiplier
+        return self._conv_output_shape(input_shape, out_channels)
+
+    def get_config(self):
+        cfg = self._base_config()
+        cfg.update(
+            {
+                "depth_multiplier": self.depth_multiplier,
+                "depthwise_initializer": initializers.serialize(self.depthwise_initializer),
+                "depthwise_regularizer": regularizers.serialize(self.depthwise_regularizer),
+                "depthwise_constraint": constraints.serialize(self.depthwise_constraint),
+                **self._bias_config(),
+            }
+        )
+        return cfg
+
+
+_DEPTHWISE_DOC = """{n}D depthwise convolution: each input channel is convolved with its own
+    ``depth_multiplier`` filters; channels are not mixed.
+
+    Args:
+        kernel_size: int or tuple of {n} ints.
+        strides: int or tuple of {n} ints (default 1).
+        padding: "valid" or "same" (any case).
+        depth_multiplier: output channels per input channel.
+        data_format: "channels_last" or "channels_first"; default from the config.
+        dilation_rate: int or tuple of {n} ints.
+        activation, use_bias: as in `Conv{n}D`.
+        depthwise_initializer, depthwise_regularizer, depthwise_constraint: for the kernel
+            (weight ``kernel`` of shape ``kernel_size + (channels, depth_multiplier)``).
+        bias_initializer, bias_regularizer, activity_regularizer, bias_constraint: as in
+            `Conv{n}D`.
+
+    Input shape:
+        (batch, {spatial}, channels) or (batch, channels, {spatial}).
+
+    Output shape:
+        (batch, {new_spatial}, channels * depth_multiplier), or channels first.
+
+    Example:
+        >>> x = np.ones({example_in}, "float32")
+        >>> print(lamina.layers.DepthwiseConv{n}D(3, depth_multiplier=2)(x).shape)
+        {example_out}
+"""
+
+
+class DepthwiseConv1D(_DepthwiseConv):
+    _rank = 1
+    __doc__ = _DEPTHWISE_DOC.format(
+        n=1,
+        spatial="steps",
+        new_spatial="new_steps",
+        example_in="(2, 10, 4)",
+        example_out="(2, 8, 8)",
+    )
+
+    def __init__(
+        self,
+        kernel_size,
+        strides=1,
+        padding="valid",
+        depth_multiplier=1,
+        data_format=None,
+        dilation_rate=1,
+        activation=None,
+        use_bias=True,
+        depthwise_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        depthwise_regularizer=None,
+        bias_regularizer=None,
+        activity_regularizer=None,
+        depthwise_constraint=None,
+        bias_constraint=None,
+        **kwargs,
+    ):
+        super().__init__(
+            kernel_size,
+            strides,
+            padding,
+            depth_multiplier,
+            data_format,
+            dilation_rate,
+            activation,
+            use_bias,
+            depthwise_initializer,
+            bias_initializer,
+            depthwise_regularizer,
+            bias_regularizer,
+            activity_regularizer,
+            depthwise_constraint,
+            bias_constraint,
+            **kwargs,
+        )
+
+
+class DepthwiseConv2D(_DepthwiseConv):
+    _rank = 2
+    __doc__ = _DEPTHWISE_DOC.format(
+        n=2,
+        spatial="rows, cols",
+        new_spatial="new_rows, new_cols",
+        example_in="(2, 10, 10, 4)",
+        example_out="(2, 8, 8, 8)",
+    )
+
+    def __init__(
+        self,
+        kernel_size,
+        strides=(1, 1),
+        padding="valid",
+        depth_multiplier=1,
+        data_format=None,
+        dilation_rate=(1, 1),
+        activation=None,
+        use_bias=True,
+        depthwise_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        depthwise_regularizer=None,
+        bias_regularizer=None,
+        activity_regularizer=None,
+        depthwise_constraint=None,
+        bias_constraint=None,
+        **kwargs,
+    ):
+        super().__init__(
+            kernel_size,
+            strides,
+            padding,
+            depth_multiplier,
+            data_format,
+            dilation_rate,
+            activation,
+            use_bias,
+            depthwise_initializer,
+            bias_initializer,
+            depthwise_regularizer,
+            bias_regularizer,
+            activity_regularizer,
+            depthwise_constraint,
+            bias_constraint,
+            **kwargs,
+        )
+
+
+class _SeparableConv(_BaseConv):
+    def __init__(
+        self,
+        filters,
+        kernel_size,
+        strides=1,
+        padding="valid",
+        data_format=None,
+        dilation_rate=1,
+        depth_multiplier=1,
+        activation=None,
+        use_bias=True,
+        depthwise_initializer="glorot_uniform",
+        pointwise_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        depthwise_regularizer=None,
+        pointwise_regularizer=None,
+        bias_regularizer=None,
+        activity_regularizer=None,
+        depthwise_constraint=None,
+        pointwise_constraint=None,
+        bias_constraint=None,
+        **kwargs,
+    ):
+        super().__init__(
+            kernel_size=kernel_size,
+            strides=strides,
+            padding=padding,
+            data_format=data_format,
+            dilation_rate=dilation_rate,
+            activation=activation,
+            use_bias=use_bias,
+            bias_initializer=bias_initializer,
+            bias_regularizer=bias_regularizer,
+            bias_constraint=bias_constraint,
+            activity_regularizer=activity_regularizer,
+            **kwargs,
+        )
+        owner = type(self).__name__
+        self.filters = positive_int(filters, "filters", owner)
+        self.depth_multiplier = positive_int(depth_multiplier, "depth_multiplier", owner)
+        self.depthwise_initializer = initializers.get(depthwise_initializer)
+        self.pointwise_initializer = initializers.get(pointwise_initializer)
+        self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
+        self.pointwise_regularizer = regularizers.get(pointwise_regularizer)
+        self.depthwise_constraint = constraints.get(depthwise_constraint)
+        self.pointwise_constraint = constraints.get(pointwise_constraint)
+
+    def build(self, input_shape):
+        channels = self._input_channels(input_shape)
+        self.compute_output_shape(input_shape)
+        self.depthwise_kernel = self.add_weight(
+            name="depthwise_kernel",
+            shape=(*self.kernel_size, channels, self.depth_multiplier),
+            initializer=self.depthwise_initializer,
+            regularizer=self.depthwise_regularizer,
+            constraint=self.depthwise_constraint,
+        )
+        self.pointwise_kernel = self.add_weight(
+            name="pointwise_kernel",
+            shape=(1,) * self._rank + (channels * self.depth_multiplier, self.filters),
+            initializer=self.pointwise_initializer,
+            regularizer=self.pointwise_regularizer,
+            constraint=self.pointwise_constraint,
+        )
+        self._finish_build(channels, self.filters)
+
+    def call(self, inputs):
+        x = ops.separable_conv(
+            inputs,
+            self.depthwise_kernel,
+            self.pointwise_kernel,
+            strides=self.strides,
+            padding=self.padding,
+            data_format=self.data_format,
+            dilation_rate=self.dilation_rate,
+        )
+        return self._bias_and_activation(x)
+
+    def compute_output_shape(self, input_shape):
+        return self._conv_output_shape(input_shape, self.filters)
+
+    def get_config(self):
+        cfg = self._base_config()
+        cfg.update(
+            {
+                "filters": self.filters,
+                "depth_multiplier": self.depth_multiplier,
+                "depthwise_initializer": initializers.serialize(self.depthwise_initializer),
+                "pointwise_initializer": initializers.serialize(self.pointwise_initializer),
+                "depthwise_regularizer": regularizers.serialize(self.depthwise_regularizer),
+                "pointwise_regularizer": regularizers.serialize(self.pointwise_regularizer),
+                "depthwise_constraint": constraints.serialize(self.depthwise_constraint),
+                "pointwise_constraint": constraints.serialize(self.pointwise_constraint),
+                **self._bias_config(),
+            }
+        )
+        return cfg
+
+
+_SEPARABLE_DOC = """{n}D separable convolution: a depthwise convolution (each channel on its
+    own) followed by a pointwise (1x1) convolution that mixes channels.
+
+    Args:
+        filters: number of output channels.
+        kernel_size: int or tuple of {n} ints.
+        strides: int or tuple of {n} ints (default 1).
+        padding: "valid" or "same" (any case).
+        data_format: "channels_last" or "channels_first"; default from the config.
+        dilation_rate: int or tuple of {n} ints.
+        depth_multiplier: depthwise output channels per input channel.
+        activation, use_bias: as in `Conv{n}D`.
+        depthwise_initializer, pointwise_initializer, bias_initializer: initializers of the
+            weights ``depthwise_kernel``, ``pointwise_kernel`` and ``bias``.
+        depthwise_regularizer, pointwise_regularizer, bias_regularizer, activity_regularizer,
+            depthwise_constraint, pointwise_constraint, bias_constraint: optional.
+
+    Input shape:
+        (batch, {spatial}, channels) or (batch, channels, {spatial}).
+
+    Output shape:
+        (batch, {new_spatial}, filters) or (batch, filters, {new_spatial}).
+
+    Example:
+        >>> x = np.ones({example_in}, "float32")
+        >>> print(lamina.layers.SeparableConv{n}D(8, 3)(x).shape)
+        {example_out}
+"""
+
+
+class SeparableConv1D(_SeparableConv):
+    _rank = 1
+    __doc__ = _SEPARABLE_DOC.format(
+        n=1,
+        spatial="steps",
+        new_spatial="new_steps",
+        example_in="(2, 10, 4)",
+        example_out="(2, 8, 8)",
+    )
+
+    def __init__(
+        self,
+        filters,
+        kernel_size,
+        strides=1,
+        padding="valid",
+        data_format=None,
+        dilation_rate=1,
+        depth_multiplier=1,
+        activation=None,
+        use_bias=True,
+        depthwise_initializer="glorot_uniform",
+        pointwise_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        depthwise_regularizer=None,
+        pointwise_regularizer=None,
+        bias_regularizer=None,
+        activity_regularizer=None,
+        depthwise_constraint=None,
+        pointwise_constraint=None,
+        bias_constraint=None,
+        **kwargs,
+    ):
+        super().__init__(
+            filters,
+            kernel_size,
+            strides,
+            padding,
+            data_format,
+            dilation_rate,
+            depth_multiplier,
+            activation,
+            use_bias,
+            depthwise_initializer,
+            pointwise_initializer,
+            bias_initializer,
+            depthwise_regularizer,
+            pointwise_regularizer,
+            bias_regularizer,
+            activity_regularizer,
+            depthwise_constraint,
+            pointwise_constraint,
+            bias_constraint,
+            **kwargs,
+        )
+
+
+class SeparableConv2D(_SeparableConv):
+    _rank = 2
+    __doc__ = _SEPARABLE_DOC.format(
+        n=2,
+        spatial="rows, cols",
+        new_spatial="new_rows, new_cols",
+        example_in="(2, 10, 10, 4)",
+        example_out="(2, 8, 8, 8)",
+    )
+
+    def __init__(
+        self,
+        filters,
+        kernel_size,
+        strides=(1, 1),
+        padding="valid",
+        data_format=None,
+        dilation_rate=(1, 1),
+        depth_multiplier=1,
+        activation=None,
+        use_bias=True,
+        depthwise_initializer="glorot_uniform",
+        pointwise_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        depthwise_regularizer=None,
+        pointwise_regularizer=None,
+        bias_regularizer=None,
+        activity_regularizer=None,
+        depthwise_constraint=None,
+        pointwise_constraint=None,
+        bias_constraint=None,
+        **kwargs,
+    ):
+        super().__init__(
+            filters,
+            kernel_size,
+            strides,
+            padding,
+            data_format,
+            dilation_rate,
+            depth_multiplier,
+            activation,
+            use_bias,
+            depthwise_initializer,
+            pointwise_initializer,
+            bias_initializer,
+            depthwise_regularizer,
+            pointwise_regularizer,
+            bias_regularizer,
+            activity_regularizer,
+            depthwise_constraint,
+            pointwise_constraint,
+            bias_constraint,
+            **kwargs,
+        )
+
+
+# Keras 3's aliases.
+Convolution1D = Conv1D
+Convolution2D = Conv2D
+Convolution3D = Conv3D
+Convolution1DTranspose = Conv1DTranspose
+Convolution2DTranspose = Conv2DTranspose
+Convolution3DTranspose = Conv3DTranspose
+SeparableConvolution1D = SeparableConv1D
+SeparableConvolution2D = SeparableConv2D

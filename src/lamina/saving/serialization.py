@@ -1,0 +1,119 @@
+"""Turning objects into JSON-ready configs and back, from a registry of known classes only.
+
+A config is ``{"class_name": ..., "module": ..., "config": {...}, "registered_name": ...}``.
+Classes resolve from Lamina's own public namespaces and from classes registered with
+`register_serializable` or passed as ``custom_objects``; nothing is imported by name from a
+config, so a config cannot make Lamina run code from an arbitrary module.
+"""
+
+from __future__ import annotations
+
+import threading
+
+_REGISTRY: dict[str, type] = {}
+_SCOPE = threading.local()
+
+# Public namespaces whose classes and functions a config may name.
+_NAMESPACES = (
+    "lamina.layers",
+    "lamina.models",
+    "lamina.optimizers",
+    "lamina.optimizers.schedules",
+    "lamina.losses",
+    "lamina.metrics",
+    "lamina.initializers",
+    "lamina.regularizers",
+    "lamina.constraints",
+    "lamina.activations",
+)
+
+
+def register_serializable(package: str = "Custom", name: str | None = None):
+    """Class decorator: makes a custom class loadable by name (``"package>Name"``)."""
+
+    def decorator(cls):
+        registered = f"{package}>{name or cls.__name__}"
+        if registered in _REGISTRY and _REGISTRY[registered] is not cls:
+            raise ValueError(f"{registered!r} is already registered to {_REGISTRY[registered]}.")
+        _REGISTRY[registered] = cls
+        cls._registered_name = registered
+        return cls
+
+    return decorator
+
+
+class custom_object_scope:
+    """Inside this scope, ``custom_objects`` resolve by name when deserializing."""
+
+    def __init__(self, custom_objects):
+        self.custom_objects = dict(custom_objects or {})
+
+    def __enter__(self):
+        self._previous = getattr(_SCOPE, "objects", {})
+        _SCOPE.objects = {**self._previous, **self.custom_objects}
+        return self
+
+    def __exit__(self, *exc):
+        _SCOPE.objects = self._previous
+
+
+def registered_name(obj) -> str:
+    cls = obj if isinstance(obj, type) else type(obj)
+    return getattr(cls, "_registered_name", None) or cls.__name__
+
+
+def serialize_object(obj) -> dict:
+    cls = type(obj)
+    return {
+        "module": cls.__module__,
+        "class_name": cls.__name__,
+        "config": obj.get_config(),
+        "registered_name": registered_name(obj),
+    }
+
+
+serialize_layer = serialize_object
+
+
+def resolve_class(class_name: str, registered: str | None = None, custom_objects=None):
+    """Find a class by name in custom objects, the registry, then Lamina's public namespaces."""
+    import importlib
+
+    custom = {**getattr(_SCOPE, "objects", {}), **(custom_objects or {})}
+    for key in (registered, class_name):
+        if key and key in custom:
+            return custom[key]
+        if key and key in _REGISTRY:
+            return _REGISTRY[key]
+    for namespace in _NAMESPACES:
+        try:
+            module = importlib.import_module(namespace)
+        except ImportError:
+            continue
+        found = getattr(module, class_name, None)
+        if isinstance(found, type):
+            return found
+    raise ValueError(
+        f"Unknown class {class_name!r} in a saved config. If it is a custom class, pass it in "
+        "`custom_objects={...}` or decorate it with `@lamina.saving.register_serializable()`."
+    )
+
+
+def deserialize_object(config: dict, custom_objects=None):
+    if not isinstance(config, dict) or "class_name" not in config:
+        raise ValueError(
+            f"A serialized object must be a dict with 'class_name' and 'config'. Received: {config!r}"
+        )
+    cls = resolve_class(config["class_name"], config.get("registered_name"), custom_objects)
+    inner = config.get("config", {})
+    from_config = cls.from_config
+    try:
+        return from_config(inner, custom_objects=custom_objects)
+    except TypeError as e:
+        if "custom_objects" not in str(e):
+            raise
+        with custom_object_scope(custom_objects):
+            return from_config(inner)
+
+
+deserialize_layer = deserialize_object

@@ -1,0 +1,450 @@
+"""`Trainer`: compile, fit, evaluate, predict — written once for every backend.
+
+A backend contributes only three things (``lamina/backend/<name>/trainer.py``):
+`value_and_grad(fn, variables, has_aux)`, `no_grad()`, and
+`compile_step(fn, state_variables, jit_compile, kind)`, which turns a Python step that reads
+and assigns Variables into the backend's compiled form (`jax.jit` over the state,
+`tf.function`, or eager PyTorch).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lamina import backend, ops
+from lamina.backend import active
+from lamina.training import data as data_module
+from lamina.training.compile_utils import (
+    CompileLoss,
+    CompileMetrics,
+    batch_size_of,
+    unpack_x_y_sample_weight,
+)
+from lamina.utils import tree
+
+
+def value_and_grad(fn, variables, has_aux=False):
+    """Backend-agnostic value and gradients: ``fn()`` returns a scalar loss (or
+    ``(loss, aux)`` with ``has_aux=True``); returns ``(loss, grads)`` (or ``((loss, aux), grads)``)
+    with one gradient per variable. Works inside `train_step` on JAX, PyTorch and TensorFlow.
+
+    Example:
+        >>> def train_step(self, data):
+        ...     x, y = data
+        ...     def loss_fn():
+        ...         y_pred = self(x, training=True)
+        ...         return self.compute_loss(x=x, y=y, y_pred=y_pred), y_pred
+        ...     (loss, y_pred), grads = lamina.training.value_and_grad(
+        ...         loss_fn, self.trainable_variables, has_aux=True)
+        ...     self.optimizer.apply(grads, self.trainable_variables)
+        ...     return self.compute_metrics(x, y, y_pred)
+    """
+    return active.load("trainer").value_and_grad(fn, variables, has_aux=has_aux)
+
+
+class Trainer:
+    """The training API mixed into `Model`."""
+
+    def __init__(self):
+        self.compiled = False
+        self.optimizer = None
+        self.loss = None
+        self._compile_loss = None
+        self._compile_metrics = None
+        self._loss_tracker = None
+        self.stop_training = False
+        self.history = None
+        self.steps_per_execution = 1
+        self.run_eagerly = False
+        self.jit_compile = True
+        self._step_cache = {}
+        self._in_fit = False
+
+    # compile ----------------------------------------------------------------------------
+    def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None,
+                weighted_metrics=None, run_eagerly=False, steps_per_execution=1,
+                jit_compile="auto", auto_scale_loss=True):
+        """Configure training: the optimizer, the loss(es) and the metrics to report."""
+        from lamina import metrics as metrics_module
+        from lamina import optimizers
+        from lamina.training.compile_utils import _output_names
+
+        if not isinstance(steps_per_execution, int) or steps_per_execution < 1:
+            raise ValueError(
+                "`steps_per_execution` must be a positive int. "
+                f"Received: steps_per_execution={steps_per_execution!r}"
+            )
+        self.optimizer = optimizers.get(optimizer)
+        names = _output_names(self)
+        self.loss = loss
+        self._compile_loss = CompileLoss(loss, loss_weights, names) if loss is not None else None
+        self._compile_metrics = CompileMetrics(metrics, weighted_metrics, names)
+        self._loss_tracker = metrics_module.Mean(name="loss")
+        self.run_eagerly = bool(run_eagerly)
+        if jit_compile == "auto":
+            jit_compile = backend.backend() != "torch"  # torch.compile is opt-in
+        self.jit_compile = bool(jit_compile) and not self.run_eagerly
+        self.steps_per_execution = steps_per_execution
+        self._step_cache = {}
+        self.compiled = True
+
+    def _assert_compiled(self, what):
+        if not self.compiled:
+            raise RuntimeError(
+                f"You must call `compile()` before `{what}()`: e.g. "
+                "`model.compile(optimizer='adam', loss='sparse_categorical_crossentropy', "
+                "metrics=['accuracy'])`."
+            )
+
+    @property
+    def metrics(self):
+        out = []
+        if self._loss_tracker is not None:
+            out.append(self._loss_tracker)
+        if self._compile_metrics is not None:
+            out.extend(m for m, _, _ in self._compile_metrics.metrics)
+        return out
+
+    @property
+    def metrics_names(self):
+        return [m.name for m in self.metrics]
+
+    def reset_metrics(self):
+        for m in self.metrics:
+            m.reset_state()
+
+    # The step (override these the Keras way) --------------------------------------------
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        """The compiled loss plus the losses added by layers (regularizers, `add_loss`)."""
+        total = None
+        if self._compile_loss is not None and y is not None:
+            total = self._compile_loss(y, y_pred, sample_weight)
+        for extra in self.losses:
+            total = extra if total is None else ops.add(total, extra)
+        if total is None:
+            if y is None and self._compile_loss is not None:
+                raise ValueError(
+                    "The model was compiled with a loss, but the data has no targets `y`. "
+                    "Pass `y` to `fit` (or have the dataset yield `(x, y)` pairs)."
+                )
+            raise ValueError(
+                "There is nothing to minimize: the model was compiled without `loss` and its "
+                "layers added no losses. Pass `loss=...` to `compile()`."
+            )
+        return total
+
+    def compute_metrics(self, x, y, y_pred, sample_weight=None):
+        """Update the compiled metrics and return all metric results."""
+        if self._compile_metrics is not None and y is not None:
+            self._compile_metrics.update_state(y, y_pred, sample_weight)
+        return self.get_metrics_result()
+
+    def get_metrics_result(self):
+        return {m.name: m.result() for m in self.metrics}
+
+    def train_step(self, data):
+        """One optimization step on one batch; returns the metric results."""
+        x, y, sample_weight = unpack_x_y_sample_weight(data)
+        self._clear_losses()
+        trainable = self.trainable_variables
+
+        def loss_fn():
+            y_pred = self(x, training=True)
+            loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight,
+                                     training=True)
+            return loss, y_pred
+
+        (loss, y_pred), grads = value_and_grad(loss_fn, trainable, has_aux=True)
+        if trainable:
+            self.optimizer.apply(grads, trainable)
+        self._loss_tracker.update_state(loss, sample_weight=batch_size_of(x))
+        return self.compute_metrics(x, y, y_pred, sample_weight)
+
+    def test_step(self, data):
+        """Loss and metrics on one batch, without updating weights."""
+        x, y, sample_weight = unpack_x_y_sample_weight(data)
+        self._clear_losses()
+        y_pred = self(x, training=False)
+        loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight,
+                                 training=False)
+        self._loss_tracker.update_state(loss, sample_weight=batch_size_of(x))
+        return self.compute_metrics(x, y, y_pred, sample_weight)
+
+    def predict_step(self, data):
+        x, _, _ = unpack_x_y_sample_weight(data)
+        return self(x, training=False)
+
+    # Compiling steps ----------------------------------------------------------------------
+    def _state_variables(self, kind):
+        variables = list(self.variables)
+        if kind == "train" and self.optimizer is not None:
+            variables += self.optimizer.variables
+        for m in self.metrics:
+            variables += m.variables
+        seen, out = set(), []
+        for v in variables:
+            if id(v) not in seen:
+                seen.add(id(v))
+                out.append(v)
+        return out
+
+    def _make_function(self, kind, n):
+        """A compiled function running ``n`` steps of ``kind`` on a tuple of ``n`` batches."""
+        key = (kind, n)
+        if key in self._step_cache:
+            return self._step_cache[key]
+        step = {"train": self.train_step, "test": self.test_step,
+                "predict": self.predict_step}[kind]
+
+        if kind == "predict":
+            def multi_step(batches):
+                return tuple(step(b) for b in batches)
+        else:
+            def multi_step(batches):
+                logs = None
+                for b in batches:
+                    logs = step(b)
+                return logs
+
+        trainer_backend = active.load("trainer")
+        compiled = trainer_backend.compile_step(
+            multi_step, self._state_variables(kind),
+            jit_compile=self.jit_compile and not self.run_eagerly, kind=kind,
+        )
+        self._step_cache[key] = compiled
+        return compiled
+
+    def _prepare(self, batch, kind):
+        """Build everything a compiled step needs (weights, optimizer slots, metric states)
+        from the first batch, outside the compiled function."""
+        x, y, sample_weight = unpack_x_y_sample_weight(batch)
+        if not self.built or (kind != "predict" and self._compile_metrics is not None
+                              and not self._compile_metrics.built):
+            y_pred = self(x, training=False)
+            self._clear_losses()
+            if kind != "predict" and y is not None:
+                self._check_targets(y, y_pred)
+                if self._compile_metrics is not None and not self._compile_metrics.built:
+                    self._compile_metrics.build(y, y_pred)
+        if kind == "train" and not self.optimizer.built:
+            self.optimizer.build(self.trainable_variables)
+            self.optimizer.built = True
+
+    def _check_targets(self, y, y_pred):
+        if self._compile_loss is None:
+            return
+        from lamina.training.compile_utils import _flatten_like_outputs
+
+        trues = _flatten_like_outputs(y, self._compile_loss.output_names)
+        preds = _flatten_like_outputs(y_pred, self._compile_loss.output_names)
+        for loss, t, p in zip(self._compile_loss.losses, trues, preds):
+            check = getattr(loss, "check_shapes", None)
+            if check is not None:
+                check(tuple(t.shape), tuple(p.shape))
+
+    def _to_backend(self, batch):
+        def convert(leaf):
+            if leaf is None or backend.is_tensor(leaf):
+                return leaf
+            if isinstance(leaf, np.ndarray):
+                return backend.convert_to_tensor(leaf)
+            return backend.convert_to_tensor(backend.convert_to_numpy(leaf) if hasattr(
+                leaf, "numpy") else np.asarray(leaf))
+
+        return tree.map_structure(convert, batch)
+
+    def _batches(self, adapter, n):
+        """Groups of up to ``n`` converted batches; yields (first_step_index, group)."""
+        group, start = [], 0
+        for i, batch in enumerate(adapter.epoch()):
+            group.append(self._to_backend(batch))
+            if len(group) == n:
+                yield start, tuple(group)
+                group, start = [], i + 1
+        if group:
+            yield start, tuple(group)
+
+    # fit / evaluate / predict ---------------------------------------------------------------
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
+            validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
+            sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
+            validation_batch_size=None, validation_freq=1):
+        """Train for ``epochs`` epochs; returns a `History` of the per-epoch logs."""
+        from lamina.callbacks.callback_list import CallbackList, logs_to_python
+
+        self._assert_compiled("fit")
+        if validation_split and validation_data is None:
+            (x, y, sample_weight), validation_data = data_module.split_for_validation(
+                x, y, sample_weight, validation_split
+            )
+        adapter = data_module.get_adapter(x, y, sample_weight, batch_size, steps_per_epoch,
+                                          shuffle, class_weight)
+        val_adapter = None
+        if validation_data is not None:
+            vx, vy, vsw = _unpack_validation(validation_data)
+            val_adapter = data_module.get_adapter(vx, vy, vsw,
+                                                  validation_batch_size or batch_size,
+                                                  validation_steps)
+        verbose = 1 if verbose == "auto" else verbose
+        callback_list = CallbackList(
+            callbacks, model=self, add_history=True, add_progbar=bool(verbose),
+            verbose=verbose, epochs=epochs, steps=adapter.num_batches,
+        )
+        self.stop_training = False
+        self._in_fit = True
+        n = self.steps_per_execution
+        logs = {}
+        try:
+            callback_list.on_train_begin()
+            for epoch in range(initial_epoch, epochs):
+                self.reset_metrics()
+                callback_list.on_epoch_begin(epoch)
+                steps_done = 0
+                for start, group in self._batches(adapter, n):
+                    if steps_done == 0 and epoch == initial_epoch:
+                        self._prepare(group[0], "train")
+                    callback_list.on_train_batch_begin(start)
+                    fn = self._make_function("train", len(group))
+                    step_logs = fn(group)
+                    steps_done = start + len(group)
+                    callback_list.on_train_batch_end(steps_done - 1, step_logs)
+                    if self.stop_training:
+                        break
+                if steps_done == 0:
+                    raise ValueError(
+                        "The training data produced no batches in this epoch. A generator may "
+                        "be exhausted: pass `steps_per_epoch`, or a dataset that can be "
+                        "iterated again."
+                    )
+                adapter.on_epoch_end()
+                logs = logs_to_python(self.get_metrics_result())
+                if val_adapter is not None and _should_validate(epoch, validation_freq):
+                    val_logs = self._evaluate_adapter(val_adapter, callback_list)
+                    logs.update({f"val_{k}": v for k, v in val_logs.items()})
+                callback_list.params["steps_done"] = steps_done
+                callback_list.on_epoch_end(epoch, logs)
+                if self.stop_training:
+                    break
+            callback_list.on_train_end(logs)
+        finally:
+            self._in_fit = False
+        return callback_list.history
+
+    def _evaluate_adapter(self, adapter, callback_list):
+        from lamina.callbacks.callback_list import logs_to_python
+
+        self.reset_metrics()
+        callback_list.on_test_begin()
+        n = self.steps_per_execution
+        logs = None
+        prepared = False
+        for start, group in self._batches(adapter, n):
+            if not prepared:
+                self._prepare(group[0], "test")
+                prepared = True
+            callback_list.on_test_batch_begin(start)
+            logs = self._make_function("test", len(group))(group)
+            callback_list.on_test_batch_end(start + len(group) - 1, logs)
+        if logs is None:
+            raise ValueError("The evaluation data produced no batches.")
+        logs = logs_to_python(self.get_metrics_result())
+        callback_list.on_test_end(logs)
+        return logs
+
+    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
+                 steps=None, callbacks=None, return_dict=False, **kwargs):
+        """Loss and metrics on the data: a scalar loss, ``[loss, *metrics]``, or a dict."""
+        from lamina.callbacks.callback_list import CallbackList
+
+        self._assert_compiled("evaluate")
+        if kwargs:
+            raise TypeError(f"`evaluate` got unexpected keyword arguments {sorted(kwargs)}.")
+        adapter = data_module.get_adapter(x, y, sample_weight, batch_size, steps)
+        verbose = 1 if verbose == "auto" else verbose
+        callback_list = CallbackList(callbacks, model=self, add_progbar=bool(verbose),
+                                     verbose=verbose, epochs=1, steps=adapter.num_batches)
+        logs = self._evaluate_adapter(adapter, callback_list)
+        return _format_results(logs, self.metrics_names, return_dict)
+
+    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
+        """Model outputs for ``x``, as NumPy arrays (batched, then concatenated)."""
+        from lamina.callbacks.callback_list import CallbackList
+
+        adapter = data_module.get_adapter(x, None, None, batch_size, steps)
+        verbose = 1 if verbose == "auto" else verbose
+        callback_list = CallbackList(callbacks, model=self, add_progbar=bool(verbose),
+                                     verbose=verbose, epochs=1, steps=adapter.num_batches)
+        callback_list.on_predict_begin()
+        outputs = []
+        prepared = False
+        for start, group in self._batches(adapter, self.steps_per_execution):
+            if not prepared:
+                self._prepare(group[0], "predict")
+                prepared = True
+            callback_list.on_predict_batch_begin(start)
+            results = self._make_function("predict", len(group))(group)
+            for r in results:
+                outputs.append(tree.map_structure(backend.convert_to_numpy, r))
+            callback_list.on_predict_batch_end(start + len(group) - 1)
+        callback_list.on_predict_end()
+        if not outputs:
+            raise ValueError("The prediction data produced no batches.")
+        return tree.map_structure(lambda *parts: np.concatenate(parts, axis=0), *outputs)
+
+    # Single batches ---------------------------------------------------------------------
+    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None,
+                       return_dict=False):
+        """One training step on one batch; returns the metrics after it."""
+        from lamina.callbacks.callback_list import logs_to_python
+
+        self._assert_compiled("train_on_batch")
+        adapter = data_module.get_adapter(x, y, sample_weight, batch_size=_first_dim(x),
+                                          class_weight=class_weight)
+        batch = self._to_backend(next(iter(adapter.epoch())))
+        self._prepare(batch, "train")
+        logs = logs_to_python(self._make_function("train", 1)((batch,)))
+        return _format_results(logs, self.metrics_names, return_dict)
+
+    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
+        from lamina.callbacks.callback_list import logs_to_python
+
+        self._assert_compiled("test_on_batch")
+        adapter = data_module.get_adapter(x, y, sample_weight, batch_size=_first_dim(x))
+        batch = self._to_backend(next(iter(adapter.epoch())))
+        self._prepare(batch, "test")
+        self.reset_metrics()
+        logs = logs_to_python(self._make_function("test", 1)((batch,)))
+        return _format_results(logs, self.metrics_names, return_dict)
+
+    def predict_on_batch(self, x):
+        batch = self._to_backend(x)
+        self._prepare((batch,), "predict")
+        out = self._make_function("predict", 1)(((batch,),))[0]
+        return tree.map_structure(backend.convert_to_numpy, out)
+
+
+def _first_dim(x):
+    leaf = tree.flatten(x)[0]
+    return int(np.shape(leaf)[0]) if np.ndim(leaf) else 1
+
+
+def _unpack_validation(validation_data):
+    if isinstance(validation_data, (tuple, list)) and len(validation_data) in (2, 3):
+        if len(validation_data) == 2:
+            return validation_data[0], validation_data[1], None
+        return tuple(validation_data)
+    return validation_data, None, None
+
+
+def _should_validate(epoch, freq):
+    if isinstance(freq, int):
+        return (epoch + 1) % freq == 0
+    return epoch + 1 in freq
+
+
+def _format_results(logs, names, return_dict):
+    if return_dict:
+        return logs
+    values = [logs[n] for n in names if n in logs]
+    values += [v for k, v in logs.items() if k not in names]
+    return values[0] if len(values) == 1 else values
