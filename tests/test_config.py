@@ -12,16 +12,20 @@ import lamina
 
 
 def _run(code, **env):
-    full_env = {k: v for k, v in os.environ.items()
-                if k not in ("LAMINA_BACKEND", "KERAS_BACKEND")}
+    full_env = {k: v for k, v in os.environ.items() if k not in ("LAMINA_BACKEND", "KERAS_BACKEND")}
     full_env.update(env)
-    return subprocess.run([sys.executable, "-c", code], env=full_env, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", code], env=full_env, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_lamina_backend_variable_wins(tmp_path):
-    r = _run("import lamina; print(lamina.backend.backend())", LAMINA_BACKEND="numpy",
-             KERAS_BACKEND="jax", LAMINA_HOME=str(tmp_path))
+    r = _run(
+        "import lamina; print(lamina.backend.backend())",
+        LAMINA_BACKEND="numpy",
+        KERAS_BACKEND="jax",
+        LAMINA_HOME=str(tmp_path),
+    )
     assert r.stdout.strip() == "numpy", r.stderr
 
 

@@ -265,6 +265,16 @@ def test_set_random_seed_seeds_python_numpy_and_framework():
         assert np.array_equal(t.numpy(), tf.random.uniform((3,)).numpy())
 
 
+def test_set_random_seed_seeds_lamina_random():
+    lamina_random = pytest.importorskip("lamina.random")
+    if not hasattr(lamina_random, "normal"):
+        pytest.skip("lamina.random.normal is not written yet")
+    rng_utils.set_random_seed(9)
+    a = to_numpy(lamina_random.normal((3,)))
+    rng_utils.set_random_seed(9)
+    assert a.tobytes() == to_numpy(lamina_random.normal((3,))).tobytes()
+
+
 @pytest.mark.parametrize("seed", [1.5, "1", True, -1, 2**32])
 def test_set_random_seed_rejects_bad_seeds(seed):
     with pytest.raises(ValueError, match="seed"):
@@ -285,6 +295,9 @@ def test_seed_generator_seed_gives_new_values_each_call():
     a, b = to_numpy(init((4,))), to_numpy(init((4,)))
     assert not np.array_equal(a, b)
     assert np.array_equal(a, to_numpy(again((4,))))
+    restored = initializers.deserialize(json.loads(json.dumps(initializers.serialize(again))))
+    assert isinstance(restored.seed, lamina_random.SeedGenerator)
+    assert np.array_equal(a, to_numpy(restored((4,))))
 
 
 # Orthogonal, Identity, constants --------------------------------------------------------------

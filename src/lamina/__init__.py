@@ -6,7 +6,25 @@ The backend is chosen at import (see `lamina.config`): ``LAMINA_BACKEND``, then
 ``KERAS_BACKEND``, then ``$LAMINA_HOME/lamina.json``, else ``torch``.
 """
 
-from lamina import backend, callbacks, config, layers, models, ops, saving, training, utils
+from lamina import (
+    activations,
+    backend,
+    callbacks,
+    config,
+    constraints,
+    initializers,
+    layers,
+    losses,
+    metrics,
+    models,
+    ops,
+    optimizers,
+    random,
+    regularizers,
+    saving,
+    training,
+    utils,
+)
 from lamina.backend import KerasTensor, Variable
 from lamina.backend.common.keras_tensor import is_keras_tensor
 from lamina.layers import Input, InputSpec, Layer

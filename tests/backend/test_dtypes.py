@@ -8,8 +8,20 @@ import pytest
 import lamina
 from lamina.backend.common import dtypes
 
-NAMES = ["bool", "uint8", "uint16", "uint32", "int8", "int16", "int32", "int64",
-         "float16", "bfloat16", "float32", "float64"]
+NAMES = [
+    "bool",
+    "uint8",
+    "uint16",
+    "uint32",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "float16",
+    "bfloat16",
+    "float32",
+    "float64",
+]
 
 
 @pytest.mark.parametrize("a,b", list(itertools.combinations_with_replacement(NAMES, 2)))

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 import lamina
-from conftest import requires_training
-from lamina import callbacks
+from lamina import callbacks, optimizers
 from lamina.callbacks.callback_list import CallbackList
+from tests.conftest import requires_training
 
 
 # A stand-in model: weights are a marker array, the optimizer has a float learning rate ----------
@@ -362,7 +362,7 @@ def test_callback_list_order_and_logs():
 def _model(learning_rate=0.01):
     lamina.utils.set_random_seed(0)
     model = lamina.Sequential([lamina.layers.Dense(1, input_shape=(3,))])
-    model.compile(optimizer=lamina.optimizers.SGD(learning_rate), loss="mse")
+    model.compile(optimizer=optimizers.SGD(learning_rate), loss="mse")
     return model
 
 
@@ -464,7 +464,7 @@ def test_fit_reduce_lr_on_plateau_and_checkpoint(tmp_path):
 
     lamina.utils.set_random_seed(0)
     model = SavingModel([lamina.layers.Dense(1, input_shape=(3,))])
-    model.compile(optimizer=lamina.optimizers.SGD(0.01), loss="mse")
+    model.compile(optimizer=optimizers.SGD(0.01), loss="mse")
     reduce_lr = callbacks.ReduceLROnPlateau(monitor="loss", patience=1, factor=0.5, min_delta=100)
     template = str(tmp_path / "w-{epoch:02d}-{loss:.3f}.weights.h5")
     history = model.fit(

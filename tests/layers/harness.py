@@ -17,12 +17,11 @@
    same weights (``set_weights(layer.get_weights())``; weight names and order must match
    Keras'), gives the same inference output within ``rtol`` / ``atol``.
 
-Test modules in tests/layers/ import it as ``from harness import run_layer_test`` (the directory
-has no ``__init__.py``; pytest puts it on ``sys.path``). Keep its API stable and add only keyword
-arguments with defaults.
+Test modules import it as ``from tests.layers.harness import run_layer_test``. Keep its API
+stable and add only keyword arguments with defaults.
 
 Example:
-    >>> from harness import run_layer_test
+    >>> from tests.layers.harness import run_layer_test
     >>> run_layer_test(lamina.layers.Dense, {"units": 3}, input_shape=(2, 4),
     ...                expected_output_shape=(2, 3), expected_num_trainable_weights=2)
 """
@@ -50,7 +49,11 @@ def to_np(x):
         return {k: to_np(v) for k, v in x.items()}
     if isinstance(x, np.ndarray):
         return x
-    return np.asarray(lamina.backend.convert_to_numpy(x))
+    if type(x).__name__ == "IndexedSlices":  # TensorFlow's sparse gradient of a gather
+        import tensorflow as tf
+
+        x = tf.convert_to_tensor(x)
+    return np.array(lamina.backend.convert_to_numpy(x))
 
 
 def _is_multi(input_shape) -> bool:
@@ -67,8 +70,10 @@ def make_inputs(input_shape, input_dtype="float32", seed=0, int_high=10):
     """
     rng = np.random.default_rng(seed)
     if _is_multi(input_shape):
-        dts = input_dtype if isinstance(input_dtype, (list, tuple)) else [input_dtype] * len(
-            input_shape
+        dts = (
+            input_dtype
+            if isinstance(input_dtype, (list, tuple))
+            else [input_dtype] * len(input_shape)
         )
         return [_random_array(rng, s, d, int_high) for s, d in zip(input_shape, dts)]
     return _random_array(rng, input_shape, input_dtype, int_high)
@@ -363,8 +368,10 @@ def _check_gradients(layer, data, call_kwargs, check_input_grad, seed):
 def _check_against_keras(layer, name, init_kwargs, data, call_kwargs, training, rtol, atol):
     klayer = keras_layer(name, init_kwargs)
     kwargs = dict(call_kwargs or {})
-    kwargs = {k: (to_np(v) if not isinstance(v, (bool, int, float, str)) else v)
-              for k, v in kwargs.items()}
+    kwargs = {
+        k: (to_np(v) if not isinstance(v, (bool, int, float, str)) else v)
+        for k, v in kwargs.items()
+    }
     if training is not None:
         kwargs["training"] = training
     klayer(data, **kwargs)  # builds

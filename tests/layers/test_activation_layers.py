@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from harness import make_inputs, run_layer_test, to_np
+from tests.layers.harness import make_inputs, run_layer_test, to_np
 
 import lamina
 from lamina import layers
@@ -65,8 +65,14 @@ def test_leaky_relu():
     "kwargs, input_shape, alpha_shape",
     [
         ({"alpha_initializer": "ones"}, (2, 3), (3,)),
-        ({"alpha_initializer": {"class_name": "Constant", "config": {"value": 0.25}},
-          "shared_axes": [1, 2]}, (2, 3, 3, 4), (1, 1, 4)),
+        (
+            {
+                "alpha_initializer": {"class_name": "Constant", "config": {"value": 0.25}},
+                "shared_axes": [1, 2],
+            },
+            (2, 3, 3, 4),
+            (1, 1, 4),
+        ),
         ({"shared_axes": 1}, (2, 5, 3), (1, 3)),
     ],
 )

@@ -4,7 +4,7 @@ import json
 
 import numpy as np
 import pytest
-from harness import BACKEND, run_layer_test, to_np
+from tests.layers.harness import BACKEND, run_layer_test, to_np
 
 import lamina
 from lamina import layers, ops
@@ -92,16 +92,36 @@ def test_seed_mnist_sequential_param_count():
     "kwargs, input_shape, output_shape, n_weights",
     [
         ({"equation": "ab,bc->ac", "output_shape": 4, "bias_axes": "c"}, (2, 3), (2, 4), 2),
-        ({"equation": "abc,cd->abd", "output_shape": (None, 5), "bias_axes": "d"}, (2, 3, 4),
-         (2, 3, 5), 2),
-        ({"equation": "abc,cde->abde", "output_shape": (3, 2, 4), "bias_axes": "de"}, (2, 3, 5),
-         (2, 3, 2, 4), 2),
-        ({"equation": "...b,bc->...c", "output_shape": 6, "activation": "relu"}, (2, 3, 4),
-         (2, 3, 6), 1),
-        ({"equation": "ab...,bc->ac...", "output_shape": 3, "bias_axes": "c"}, (2, 4, 5),
-         (2, 3, 5), 2),
-        ({"equation": "abcd,cde->abe", "output_shape": (3, 2), "bias_axes": "e"}, (2, 3, 4, 5),
-         (2, 3, 2), 2),
+        (
+            {"equation": "abc,cd->abd", "output_shape": (None, 5), "bias_axes": "d"},
+            (2, 3, 4),
+            (2, 3, 5),
+            2,
+        ),
+        (
+            {"equation": "abc,cde->abde", "output_shape": (3, 2, 4), "bias_axes": "de"},
+            (2, 3, 5),
+            (2, 3, 2, 4),
+            2,
+        ),
+        (
+            {"equation": "...b,bc->...c", "output_shape": 6, "activation": "relu"},
+            (2, 3, 4),
+            (2, 3, 6),
+            1,
+        ),
+        (
+            {"equation": "ab...,bc->ac...", "output_shape": 3, "bias_axes": "c"},
+            (2, 4, 5),
+            (2, 3, 5),
+            2,
+        ),
+        (
+            {"equation": "abcd,cde->abe", "output_shape": (3, 2), "bias_axes": "e"},
+            (2, 3, 4, 5),
+            (2, 3, 2),
+            2,
+        ),
     ],
 )
 def test_einsum_dense(kwargs, input_shape, output_shape, n_weights):
@@ -145,8 +165,12 @@ def test_identity():
         expected_num_trainable_weights=0,
     )
     run_layer_test(
-        layers.Identity, {}, input_shape=(2, 3), input_dtype="int32",
-        expected_output_dtype="int32", supports_training=False,
+        layers.Identity,
+        {},
+        input_shape=(2, 3),
+        input_dtype="int32",
+        expected_output_dtype="int32",
+        supports_training=False,
     )
 
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from harness import make_inputs, run_layer_test, to_np
+from tests.layers.harness import make_inputs, run_layer_test, to_np
 
 import lamina
 from lamina import layers
@@ -60,7 +60,11 @@ def test_functional_forms():
     a = lamina.layers.Input(shape=(3,))
     b = lamina.layers.Input(shape=(3,))
     for fn in (
-        layers.add, layers.subtract, layers.multiply, layers.average, layers.maximum,
+        layers.add,
+        layers.subtract,
+        layers.multiply,
+        layers.average,
+        layers.maximum,
         layers.minimum,
     ):
         assert fn([a, b]).shape == (None, 3)
@@ -99,7 +103,7 @@ def test_concatenate_error_message_for_seed_model():
     assert str(info.value) == (
         "Concatenate layer 'concatenate' got inputs with shapes (None, 26, 26, 32) and "
         "(None, 24, 24, 32) that differ on axis 1 (26 vs 24); all axes except the concatenation "
-        'axis (-1) must match. If they come from convolutions with different kernel sizes, use '
+        "axis (-1) must match. If they come from convolutions with different kernel sizes, use "
         'padding="same" in both.'
     )
 

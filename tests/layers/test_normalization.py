@@ -3,7 +3,7 @@ UnitNormalization."""
 
 import numpy as np
 import pytest
-from harness import BACKEND, keras_layer, make_inputs, run_layer_test, to_np
+from tests.layers.harness import BACKEND, keras_layer, make_inputs, run_layer_test, to_np
 
 import lamina
 from lamina import layers
@@ -51,7 +51,8 @@ def _bn_with_stats(**kwargs):
 
 def test_batch_normalization_moving_stats_update_only_in_training():
     layer = _bn_with_stats(momentum=0.8)
-    gamma, beta, mm, mv = layer.get_weights()
+    # Copies: on torch, get_weights() arrays may share memory with the variables.
+    gamma, beta, mm, mv = [np.array(w) for w in layer.get_weights()]
     x = np.random.default_rng(0).normal(2.0, 3.0, size=(16, 3)).astype("float32")
 
     out = to_np(layer(x))  # inference (no training flag)
@@ -69,7 +70,7 @@ def test_batch_normalization_moving_stats_update_only_in_training():
 
 def test_batch_normalization_frozen_does_not_update():
     layer = _bn_with_stats()
-    before = layer.get_weights()
+    before = [np.array(w) for w in layer.get_weights()]
     layer.trainable = False
     x = np.random.default_rng(0).normal(size=(8, 3)).astype("float32")
     out = to_np(layer(x, training=True))
@@ -88,8 +89,9 @@ def test_batch_normalization_training_matches_keras():
     weights = [w + 0.1 * i for i, w in enumerate(layer.get_weights())]
     layer.set_weights(weights)
     klayer.set_weights(weights)
-    np.testing.assert_allclose(to_np(layer(x, training=True)), np.asarray(klayer(x, training=True)),
-                               **TOL)
+    np.testing.assert_allclose(
+        to_np(layer(x, training=True)), np.asarray(klayer(x, training=True)), **TOL
+    )
     for ours, theirs in zip(layer.get_weights(), klayer.get_weights()):
         np.testing.assert_allclose(ours, theirs, **TOL)
 
@@ -148,8 +150,10 @@ def test_layer_normalization(kwargs, input_shape):
         **TOL,
     )
     x = make_inputs(input_shape)
-    axes = tuple(kwargs.get("axis", [-1])) if isinstance(kwargs.get("axis"), list) else (
-        kwargs.get("axis", -1),
+    axes = (
+        tuple(kwargs.get("axis", [-1]))
+        if isinstance(kwargs.get("axis"), list)
+        else (kwargs.get("axis", -1),)
     )
     if not kwargs.get("rms_scaling"):
         eps = kwargs.get("epsilon", 1e-3)

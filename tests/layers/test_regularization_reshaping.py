@@ -3,7 +3,7 @@
 
 import numpy as np
 import pytest
-from harness import make_inputs, run_layer_test, to_np
+from tests.layers.harness import make_inputs, run_layer_test, to_np
 
 import lamina
 from lamina import layers
@@ -195,7 +195,11 @@ def test_reshape_errors_and_unknown_dims():
 
 @pytest.mark.parametrize(
     "dims, input_shape, output_shape",
-    [((2, 1), (2, 3, 4), (2, 4, 3)), ((3, 1, 2), (2, 3, 4, 5), (2, 5, 3, 4)), ((1,), (2, 3), (2, 3))],
+    [
+        ((2, 1), (2, 3, 4), (2, 4, 3)),
+        ((3, 1, 2), (2, 3, 4, 5), (2, 5, 3, 4)),
+        ((1,), (2, 3), (2, 3)),
+    ],
 )
 def test_permute(dims, input_shape, output_shape):
     x = make_inputs(input_shape)

@@ -12,8 +12,8 @@ os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
 import lamina  # noqa: E402
 from lamina import losses  # noqa: E402
-from conftest import requires_training, to_numpy  # noqa: E402
-from helpers import check_gradients  # noqa: E402
+from tests.conftest import requires_training, to_numpy  # noqa: E402
+from tests.helpers import check_gradients  # noqa: E402
 
 keras = pytest.importorskip("keras")
 
@@ -81,8 +81,9 @@ def test_classes_match_keras(name, kwargs, y_true, y_pred):
             want = np.asarray(theirs(y_true, y_pred, sample_weight=sw))
             assert got.shape == want.shape, (reduction, sw is None)
             assert str(got.dtype) == "float32"
-            np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6,
-                                       err_msg=f"{reduction}, weighted={sw is not None}")
+            np.testing.assert_allclose(
+                got, want, rtol=1e-6, atol=1e-7, err_msg=f"{reduction}, weighted={sw is not None}"
+            )
 
 
 FUNCTIONS = [
@@ -110,7 +111,7 @@ def test_functions_match_keras(name, kwargs, y_true, y_pred):
     got = to_numpy(getattr(losses, name)(y_true, y_pred, **kwargs))
     want = np.asarray(getattr(keras.losses, name)(y_true, y_pred, **kwargs))
     assert got.shape == want.shape == (N,)
-    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-7)
 
 
 def test_short_names_and_ranks():
@@ -123,10 +124,11 @@ def test_short_names_and_ranks():
     for name in ("MeanSquaredError", "BinaryCrossentropy"):
         for reduction in ("none", "sum_over_batch_size"):
             got = to_numpy(getattr(losses, name)(reduction=reduction)(y, p, sample_weight=SW))
-            want = np.asarray(getattr(keras.losses, name)(reduction=reduction)(y, p,
-                                                                              sample_weight=SW))
+            want = np.asarray(
+                getattr(keras.losses, name)(reduction=reduction)(y, p, sample_weight=SW)
+            )
             assert got.shape == want.shape
-            np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+            np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-7)
 
 
 def test_float64_dtype():
@@ -168,9 +170,7 @@ def test_get_and_errors():
     assert losses.get("mse") is losses.mean_squared_error
     assert losses.get("categorical_crossentropy") is losses.categorical_crossentropy
     assert isinstance(losses.get("CategoricalCrossentropy"), losses.CategoricalCrossentropy)
-    assert isinstance(
-        losses.get({"class_name": "Huber", "config": {"delta": 2.0}}), losses.Huber
-    )
+    assert isinstance(losses.get({"class_name": "Huber", "config": {"delta": 2.0}}), losses.Huber)
     assert losses.get(None) is None
     with pytest.raises(ValueError, match="Valid names:.*'mse'"):
         losses.get("msee")
@@ -194,18 +194,19 @@ def test_function_serialization_and_wrapper():
     assert losses.deserialize(config) is losses.huber
     wrapper = losses.LossFunctionWrapper(losses.huber, delta=0.5, name="h")
     again = losses.deserialize(losses.serialize(wrapper))
-    np.testing.assert_allclose(to_numpy(again(REAL_T, REAL_P)),
-                               to_numpy(losses.Huber(delta=0.5)(REAL_T, REAL_P)), rtol=1e-6)
+    np.testing.assert_allclose(
+        to_numpy(again(REAL_T, REAL_P)),
+        to_numpy(losses.Huber(delta=0.5)(REAL_T, REAL_P)),
+        rtol=1e-6,
+    )
 
 
 @requires_training
-@pytest.mark.parametrize("name", ["BinaryCrossentropy", "CategoricalCrossentropy", "Huber",
-                                  "LogCosh", "KLDivergence"])
-def test_gradients(name):
-    y_true = {"BinaryCrossentropy": BIN_T, "CategoricalCrossentropy": ONE_HOT}.get(name, DIST_T)
-    loss = getattr(losses, name)(dtype="float64", reduction="none")
-    start = SOFTMAX if name != "Huber" else REAL_P
-    check_gradients(lambda p: loss(y_true.astype("float64"), p), start.astype("float64"))
+def test_gradients():
+    """The loss path (rank matching, `where`, reduction) differentiates like finite differences;
+    the cross-entropies' gradients are checked with their ops."""
+    loss = losses.Huber(delta=0.5, dtype="float64")
+    check_gradients(lambda p: loss(REAL_T.astype("float64"), p, sample_weight=SW), REAL_P)
 
 
 def test_symbolic_inputs():

@@ -14,7 +14,7 @@ os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 import lamina  # noqa: E402
 from lamina import optimizers  # noqa: E402
 from lamina.optimizers import schedules  # noqa: E402
-from conftest import requires_training, to_numpy  # noqa: E402
+from tests.conftest import requires_training, to_numpy  # noqa: E402
 
 keras = pytest.importorskip("keras")
 
@@ -130,11 +130,19 @@ def test_schedule_values_match_keras(name, kwargs):
 
 @pytest.mark.parametrize("name", ["SGD", "Adam", "RMSprop"])
 def test_schedule_in_optimizer_matches_keras(name):
-    kwargs = {"initial_learning_rate": 0.1, "decay_steps": 6, "alpha": 0.1,
-              "warmup_target": 0.2, "warmup_steps": 2}
+    kwargs = {
+        "initial_learning_rate": 0.1,
+        "decay_steps": 6,
+        "alpha": 0.1,
+        "warmup_target": 0.2,
+        "warmup_steps": 2,
+    }
     ours = run_lamina(getattr(optimizers, name)(learning_rate=schedules.CosineDecay(**kwargs)))
-    theirs = run_keras(getattr(keras.optimizers, name)(
-        learning_rate=keras.optimizers.schedules.CosineDecay(**kwargs)))
+    theirs = run_keras(
+        getattr(keras.optimizers, name)(
+            learning_rate=keras.optimizers.schedules.CosineDecay(**kwargs)
+        )
+    )
     for (w, b), (kw, kb) in zip(ours, theirs):
         np.testing.assert_allclose(w, kw, rtol=1e-5, atol=1e-6)
         np.testing.assert_allclose(b, kb, rtol=1e-5, atol=1e-6)
@@ -201,8 +209,9 @@ def test_get_identifiers():
     opt = optimizers.Adam()
     assert optimizers.get(opt) is opt
     assert isinstance(optimizers.get("Adam"), optimizers.Adam)
-    assert isinstance(optimizers.get({"class_name": "SGD", "config": {"momentum": 0.5}}),
-                      optimizers.SGD)
+    assert isinstance(
+        optimizers.get({"class_name": "SGD", "config": {"momentum": 0.5}}), optimizers.SGD
+    )
     sched = schedules.ExponentialDecay(0.1, 10, 0.9)
     opt = optimizers.SGD(learning_rate=sched)
     again = optimizers.deserialize(optimizers.serialize(opt))
@@ -248,3 +257,45 @@ def test_training_with_backend_gradients_matches_keras():
         keras_opt.apply_gradients(zip(grads_of(kw.numpy(), kb.numpy()), [kw, kb]))
         np.testing.assert_allclose(to_numpy(w.value), kw.numpy(), rtol=1e-5, atol=1e-6)
         np.testing.assert_allclose(to_numpy(b.value), kb.numpy(), rtol=1e-5, atol=1e-6)
+
+
+@requires_training
+@pytest.mark.parametrize("name", ["Adam", "Nadam", "RMSprop"])
+def test_compiled_train_step_matches_eager(name):
+    """The optimizer's update traced by jax.jit / tf.function (eager on torch) gives the eager
+    result: iterations, slots and a schedule all live in Variables carried by the step."""
+    trainer = lamina.backend.active.load("trainer")
+    ops = lamina.ops
+
+    def make():
+        w = lamina.Variable(W0.copy(), name="w")
+        b = lamina.Variable(B0.copy(), name="b")
+        lr = schedules.ExponentialDecay(0.05, decay_steps=2, decay_rate=0.5)
+        opt = getattr(optimizers, name)(learning_rate=lr, clipnorm=1.0)
+        opt.build([w, b])
+
+        def step(data):
+            x, y = data
+
+            def loss_fn():
+                pred = ops.add(ops.matmul(x, w.value), b.value)
+                return ops.mean(ops.square(ops.subtract(pred, y)))
+
+            loss, grads = trainer.value_and_grad(loss_fn, [w, b])
+            opt.apply(grads, [w, b])
+            return loss
+
+        return w, b, opt, step
+
+    w1, b1, opt1, eager_step = make()
+    w2, b2, opt2, step = make()
+    compiled = trainer.compile_step(
+        step, [w2, b2, *opt2.variables], jit_compile=lamina.backend.backend() != "torch"
+    )
+    for _ in range(STEPS):
+        eager_step((X, Y))
+        compiled((X, Y))
+    np.testing.assert_allclose(to_numpy(w2.value), to_numpy(w1.value), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(to_numpy(b2.value), to_numpy(b1.value), rtol=1e-5, atol=1e-6)
+    assert int(to_numpy(opt2.iterations.value)) == STEPS
+    assert not np.allclose(to_numpy(w2.value), W0)

@@ -26,7 +26,7 @@ def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
     x = ops.convert_to_tensor(x)
     dtype = ops.dtype(x)
     if threshold != 0:
-        out = ops.where(ops.greater(x, threshold), x, ops.zeros_like(x))
+        out = ops.threshold(x, threshold, 0)
     elif max_value == 6:
         out, max_value = ops.relu6(x), None
     else:

@@ -28,9 +28,11 @@ def logs_to_python(logs):
         if isinstance(value, (float, int, str)):
             out[key] = value
         else:
-            array = np.asarray(value) if not hasattr(value, "detach") else value.detach().cpu()
-            array = np.asarray(array)
-            out[key] = float(array) if array.size == 1 else array
+            if hasattr(value, "detach"):  # a torch tensor, maybe on a GPU, maybe bfloat16
+                value = value.detach().cpu()
+                value = value.float() if str(value.dtype) == "torch.bfloat16" else value
+            array = np.asarray(value)
+            out[key] = float(array.reshape(())) if array.size == 1 else array
     return out
 
 

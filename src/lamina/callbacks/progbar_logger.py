@@ -42,8 +42,9 @@ class ProgbarLogger(Callback):
 
     def _update(self, batch, logs):
         self.seen = batch + 1
-        if self.progbar.live:
-            self.progbar.update(self.seen, _sorted(logs), finalize=False)
+        # Off a terminal nothing is drawn until the end: only the step timing is recorded.
+        values = _sorted(logs) if self.progbar.live else None
+        self.progbar.update(self.seen, values, finalize=False)
 
     def _finalize(self, logs):
         if self.progbar is None:
@@ -52,6 +53,10 @@ class ProgbarLogger(Callback):
             # Learned from the first pass; later epochs show a real bar.
             self.target = self.seen
             self.progbar.target = self.seen
+        if logs:
+            # The final logs are complete and in display order: they replace the batch values.
+            self.progbar._values.clear()
+            self.progbar._values_order.clear()
         self.progbar.update(self.seen or self.progbar.target or 0, logs, finalize=True)
 
     # fit ----------------------------------------------------------------------------------

@@ -52,7 +52,7 @@ class MaxNorm(Constraint):
             ``(input_dim, units)``; ``[0, 1, 2]`` for a channels-last `Conv2D` kernel.
 
     Example:
-        >>> w = lamina.constraints.MaxNorm(1.0)(np.array([[3.0], [4.0]], "float32"))
+        >>> w = lamina.constraints.MaxNorm(1.0)(np.array([[3.0], [4.0]]))
         >>> print(np.round(lamina.ops.convert_to_numpy(w).ravel(), 4).tolist())
         [0.6, 0.8]
     """
@@ -83,7 +83,7 @@ class MinMaxNorm(Constraint):
         axis: axis or axes along which norms are taken (see `MaxNorm`).
 
     Example:
-        >>> w = lamina.constraints.MinMaxNorm(1.0, 2.0)(np.array([[0.3], [0.4]], "float32"))
+        >>> w = lamina.constraints.MinMaxNorm(1.0, 2.0)(np.array([[0.3], [0.4]]))
         >>> print(np.round(lamina.ops.convert_to_numpy(w).ravel(), 4).tolist())
         [0.6, 0.8]
     """
@@ -136,7 +136,7 @@ class UnitNorm(Constraint):
         axis: axis or axes along which norms are taken (see `MaxNorm`).
 
     Example:
-        >>> w = lamina.constraints.UnitNorm()(np.array([[3.0], [4.0]], "float32"))
+        >>> w = lamina.constraints.UnitNorm()(np.array([[3.0], [4.0]]))
         >>> print(np.round(lamina.ops.convert_to_numpy(w).ravel(), 4).tolist())
         [0.6, 0.8]
     """

@@ -152,6 +152,7 @@ def download(
                 f"The file downloaded from {url} has SHA-256 {got}, expected {sha256}. "
                 "It was deleted; the server may have sent a damaged or different file."
             )
+        os.chmod(tmp, 0o644)  # mkstemp made it private; give it a data file's usual mode
         os.replace(tmp, dest)
     finally:
         if os.path.exists(tmp):

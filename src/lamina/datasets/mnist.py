@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 
 from lamina.datasets import _fetch
@@ -27,7 +25,7 @@ def load_data(
     is checked.
 
     Args:
-        path: the file's name in the cache folder.
+        path: the file's name in the cache folder (an absolute path is used as is).
 
     Returns:
         ``(x_train, y_train), (x_test, y_test)``: uint8 arrays of shapes ``(60000, 28, 28)``,
@@ -40,5 +38,5 @@ def load_data(
 
     License: Yann LeCun, Corinna Cortes and Christopher Burges, CC BY-SA 3.0.
     """
-    remote = _fetch.RemoteFile(os.path.basename(path), URL, SHA256, read=_read)
+    remote = _fetch.RemoteFile(path, URL, SHA256, read=_read)
     return _fetch.load("MNIST", [remote], lambda parts: parts[0], MIRROR_FILE, _read)

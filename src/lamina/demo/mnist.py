@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import json
+import math
 import os
 import platform
 import time
@@ -24,9 +25,15 @@ from lamina import datasets, layers
 MODELS = ("convnet", "mlp", "functional", "subclass")
 INPUT_SHAPE = (28, 28, 1)
 NUM_CLASSES = 10
-# Epochs chosen so that each model trains in a few minutes on a 2-core CPU; the convnet's
-# reaches 99.0% test accuracy within 5 minutes on the default backend (see the README).
+# Epochs chosen so that each model trains in a few minutes on a 2-core CPU; the convnet
+# reaches 99.0% test accuracy within 5 minutes on the default backend.
 DEFAULT_EPOCHS = {"convnet": 8, "mlp": 10, "functional": 6, "subclass": 10}
+# Adam's learning rate starts at LEARNING_RATE and follows a cosine down to
+# LEARNING_RATE * FINAL_LR_FRACTION at the end of training: a larger start than Adam's
+# default 1e-3 learns faster, and the small final rate settles the weights, so few epochs
+# suffice and the last epoch's accuracy does not jitter.
+LEARNING_RATE = 2e-3
+FINAL_LR_FRACTION = 0.05
 TRAINING_BACKENDS = ("jax", "torch", "tensorflow")
 
 FILES = {
@@ -140,6 +147,15 @@ def load_mnist(limit: int | None = None):
 
 def one_hot(labels: np.ndarray) -> np.ndarray:
     return lamina.utils.to_categorical(labels, NUM_CLASSES).astype("float32")
+
+
+def make_optimizer(samples: int, epochs: int, batch_size: int, validation_split: float):
+    """Adam with a cosine-decayed learning rate spanning the whole training run."""
+    steps = epochs * max(1, math.ceil(int(samples * (1 - validation_split)) / batch_size))
+    schedule = lamina.optimizers.schedules.CosineDecay(
+        LEARNING_RATE, decay_steps=steps, alpha=FINAL_LR_FRACTION
+    )
+    return lamina.optimizers.Adam(learning_rate=schedule)
 
 
 # Saving and loading -------------------------------------------------------------------------
@@ -285,7 +301,11 @@ def run(
     )
     net = build_model(model)
     net.summary(print_fn=print_fn)
-    net.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+    net.compile(
+        optimizer=make_optimizer(len(x_train), epochs, batch_size, validation_split),
+        loss="categorical_crossentropy",
+        metrics=["accuracy"],
+    )
 
     timer = _EpochTimer()
     print_fn(f"Training for {epochs} epoch(s), batch size {batch_size}:")
@@ -333,7 +353,7 @@ def run(
             pred[wrong],
             probs[wrong, pred[wrong]],
             os.path.join(out, FILES["misclassified"]),
-            title=f"{label}: {len(wrong)} misclassified test digits, most confident first",
+            title=f"{label}: {len(wrong)} misclassified test digits",
         )
     metrics = {
         "dataset": "mnist",
@@ -343,6 +363,8 @@ def run(
         "test_accuracy": test_acc,
         "epochs": epochs,
         "batch_size": batch_size,
+        "optimizer": f"Adam, learning rate {LEARNING_RATE:g} cosine-decayed to "
+        f"{LEARNING_RATE * FINAL_LR_FRACTION:g}",
         "validation_split": validation_split,
         "train_samples": len(x_train),
         "test_samples": len(x_test),

@@ -141,6 +141,10 @@ def misclassified_grid(
                 fontsize=8,
                 color="firebrick",
             )
-    fig.suptitle(title or f"Misclassified test digits ({count} shown)")
+    total = len(confidence)
+    shown = (
+        f"the {count} most confident mistakes shown" if count < total else "most confident first"
+    )
+    fig.suptitle(f"{title or 'Misclassified test digits'}\n({shown})" if count else title)
     fig.savefig(path)
     return path

@@ -58,7 +58,7 @@ class RandomInitializer(Initializer):
         from lamina.backend import convert_to_numpy
 
         state = np.asarray(convert_to_numpy(self.seed.next())).ravel()
-        return [int(s) % 2**32 for s in state]
+        return [int(s) % 2**64 for s in state]
 
 
 class RandomNormal(RandomInitializer):

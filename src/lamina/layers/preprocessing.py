@@ -248,7 +248,7 @@ class Normalization(Layer):
         total_mean = total_var = None
         total = 0
         for batch in batches:
-            if isinstance(batch, (tuple, list)) and not isinstance(data, list):
+            if isinstance(batch, tuple):  # (x, y) or (x, y, sample_weight)
                 batch = batch[0]
             batch = _to_numpy(batch).astype(np.float64)
             if not self.built:

@@ -117,8 +117,12 @@ def serialize(loss):
         return serialize_object(loss)
     name = getattr(loss, "__name__", None)
     if callable(loss) and name:
-        return {"module": "lamina.losses", "class_name": "function", "config": name,
-                "registered_name": name}
+        return {
+            "module": "lamina.losses",
+            "class_name": "function",
+            "config": name,
+            "registered_name": name,
+        }
     raise TypeError(f"Cannot serialize {loss!r}: expected a `Loss` or a loss function.")
 
 

@@ -53,8 +53,7 @@ class Loss:
         return cls(**config)
 
 
-def reduce_weighted_values(values, sample_weight=None, reduction="sum_over_batch_size",
-                           dtype=None):
+def reduce_weighted_values(values, sample_weight=None, reduction="sum_over_batch_size", dtype=None):
     """Apply ``sample_weight`` (broadcast over trailing axes) and reduce as Keras does."""
     dtype = dtype or ops.dtype(values)
     values = ops.cast(values, dtype)

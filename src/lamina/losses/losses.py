@@ -91,19 +91,23 @@ class MeanAbsoluteError(LossFunctionWrapper):
 class MeanAbsolutePercentageError(LossFunctionWrapper):
     """``100 * mean(abs((y_true - y_pred) / max(abs(y_true), epsilon)), axis=-1)``."""
 
-    def __init__(self, reduction="sum_over_batch_size", name="mean_absolute_percentage_error",
-                 dtype=None):
-        super().__init__(mean_absolute_percentage_error, name=name, reduction=reduction,
-                         dtype=dtype)
+    def __init__(
+        self, reduction="sum_over_batch_size", name="mean_absolute_percentage_error", dtype=None
+    ):
+        super().__init__(
+            mean_absolute_percentage_error, name=name, reduction=reduction, dtype=dtype
+        )
 
 
 class MeanSquaredLogarithmicError(LossFunctionWrapper):
     """``mean(square(log(y_true + 1) - log(y_pred + 1)), axis=-1)`` (inputs floored at eps)."""
 
-    def __init__(self, reduction="sum_over_batch_size", name="mean_squared_logarithmic_error",
-                 dtype=None):
-        super().__init__(mean_squared_logarithmic_error, name=name, reduction=reduction,
-                         dtype=dtype)
+    def __init__(
+        self, reduction="sum_over_batch_size", name="mean_squared_logarithmic_error", dtype=None
+    ):
+        super().__init__(
+            mean_squared_logarithmic_error, name=name, reduction=reduction, dtype=dtype
+        )
 
 
 class CosineSimilarity(LossFunctionWrapper):
@@ -113,10 +117,10 @@ class CosineSimilarity(LossFunctionWrapper):
         axis: the axis along which the similarity is computed. Defaults to -1.
     """
 
-    def __init__(self, axis=-1, reduction="sum_over_batch_size", name="cosine_similarity",
-                 dtype=None):
-        super().__init__(cosine_similarity, name=name, reduction=reduction, dtype=dtype,
-                         axis=axis)
+    def __init__(
+        self, axis=-1, reduction="sum_over_batch_size", name="cosine_similarity", dtype=None
+    ):
+        super().__init__(cosine_similarity, name=name, reduction=reduction, dtype=dtype, axis=axis)
 
 
 class Huber(LossFunctionWrapper):
@@ -126,8 +130,7 @@ class Huber(LossFunctionWrapper):
         delta: where the loss changes from quadratic to linear. Defaults to 1.0.
     """
 
-    def __init__(self, delta=1.0, reduction="sum_over_batch_size", name="huber_loss",
-                 dtype=None):
+    def __init__(self, delta=1.0, reduction="sum_over_batch_size", name="huber_loss", dtype=None):
         super().__init__(huber, name=name, reduction=reduction, dtype=dtype, delta=delta)
 
 
@@ -193,10 +196,24 @@ class BinaryCrossentropy(LossFunctionWrapper):
         0.5108
     """
 
-    def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1,
-                 reduction="sum_over_batch_size", name="binary_crossentropy", dtype=None):
-        super().__init__(binary_crossentropy, name=name, reduction=reduction, dtype=dtype,
-                         from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
+    def __init__(
+        self,
+        from_logits=False,
+        label_smoothing=0.0,
+        axis=-1,
+        reduction="sum_over_batch_size",
+        name="binary_crossentropy",
+        dtype=None,
+    ):
+        super().__init__(
+            binary_crossentropy,
+            name=name,
+            reduction=reduction,
+            dtype=dtype,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+            axis=axis,
+        )
         self.from_logits = from_logits
         self.label_smoothing = label_smoothing
         self.axis = axis
@@ -212,12 +229,30 @@ class BinaryFocalCrossentropy(LossFunctionWrapper):
         from_logits, label_smoothing, axis: as in `BinaryCrossentropy`.
     """
 
-    def __init__(self, apply_class_balancing=False, alpha=0.25, gamma=2.0, from_logits=False,
-                 label_smoothing=0.0, axis=-1, reduction="sum_over_batch_size",
-                 name="binary_focal_crossentropy", dtype=None):
-        super().__init__(binary_focal_crossentropy, name=name, reduction=reduction, dtype=dtype,
-                         apply_class_balancing=apply_class_balancing, alpha=alpha, gamma=gamma,
-                         from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
+    def __init__(
+        self,
+        apply_class_balancing=False,
+        alpha=0.25,
+        gamma=2.0,
+        from_logits=False,
+        label_smoothing=0.0,
+        axis=-1,
+        reduction="sum_over_batch_size",
+        name="binary_focal_crossentropy",
+        dtype=None,
+    ):
+        super().__init__(
+            binary_focal_crossentropy,
+            name=name,
+            reduction=reduction,
+            dtype=dtype,
+            apply_class_balancing=apply_class_balancing,
+            alpha=alpha,
+            gamma=gamma,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+            axis=axis,
+        )
         self.apply_class_balancing = apply_class_balancing
         self.alpha = alpha
         self.gamma = gamma
@@ -242,10 +277,24 @@ class CategoricalCrossentropy(LossFunctionWrapper):
         0.6931
     """
 
-    def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1,
-                 reduction="sum_over_batch_size", name="categorical_crossentropy", dtype=None):
-        super().__init__(categorical_crossentropy, name=name, reduction=reduction, dtype=dtype,
-                         from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
+    def __init__(
+        self,
+        from_logits=False,
+        label_smoothing=0.0,
+        axis=-1,
+        reduction="sum_over_batch_size",
+        name="categorical_crossentropy",
+        dtype=None,
+    ):
+        super().__init__(
+            categorical_crossentropy,
+            name=name,
+            reduction=reduction,
+            dtype=dtype,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+            axis=axis,
+        )
         self.from_logits = from_logits
         self.label_smoothing = label_smoothing
         self.axis = axis
@@ -267,11 +316,24 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
         0.6931
     """
 
-    def __init__(self, from_logits=False, ignore_class=None, reduction="sum_over_batch_size",
-                 axis=-1, name="sparse_categorical_crossentropy", dtype=None):
-        super().__init__(sparse_categorical_crossentropy, name=name, reduction=reduction,
-                         dtype=dtype, from_logits=from_logits, ignore_class=ignore_class,
-                         axis=axis)
+    def __init__(
+        self,
+        from_logits=False,
+        ignore_class=None,
+        reduction="sum_over_batch_size",
+        axis=-1,
+        name="sparse_categorical_crossentropy",
+        dtype=None,
+    ):
+        super().__init__(
+            sparse_categorical_crossentropy,
+            name=name,
+            reduction=reduction,
+            dtype=dtype,
+            from_logits=from_logits,
+            ignore_class=ignore_class,
+            axis=axis,
+        )
         self.from_logits = from_logits
         self.ignore_class = ignore_class
         self.axis = axis
@@ -523,13 +585,13 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
         )
     if label_smoothing:
         num_classes = ops.cast(ops.shape(y_true)[-1], ops.dtype(y_pred))
-        y_true = ops.add(ops.multiply(y_true, 1.0 - label_smoothing),
-                         ops.divide(label_smoothing, num_classes))
+        y_true = ops.add(
+            ops.multiply(y_true, 1.0 - label_smoothing), ops.divide(label_smoothing, num_classes)
+        )
     return ops.categorical_crossentropy(y_true, y_pred, from_logits=from_logits, axis=axis)
 
 
-def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_class=None,
-                                    axis=-1):
+def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_class=None, axis=-1):
     """Per-sample cross-entropy between integer class ``y_true`` and ``y_pred``.
 
     Example:
@@ -546,13 +608,13 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
     if len(t_shape) == len(p_shape) and t_shape[axis] == 1:
         y_true = ops.squeeze(y_true, axis=axis)
     if ignore_class is None:
-        return ops.sparse_categorical_crossentropy(y_true, y_pred, from_logits=from_logits,
-                                                   axis=axis)
+        return ops.sparse_categorical_crossentropy(
+            y_true, y_pred, from_logits=from_logits, axis=axis
+        )
     valid = ops.not_equal(y_true, ops.cast(ignore_class, ops.dtype(y_true)))
     y_true = ops.where(valid, y_true, ops.zeros_like(y_true))
     y_pred = ops.where(ops.expand_dims(valid, axis), y_pred, ops.zeros_like(y_pred))
-    losses = ops.sparse_categorical_crossentropy(y_true, y_pred, from_logits=from_logits,
-                                                 axis=axis)
+    losses = ops.sparse_categorical_crossentropy(y_true, y_pred, from_logits=from_logits, axis=axis)
     return ops.where(valid, losses, ops.zeros_like(losses))
 
 
@@ -569,8 +631,16 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, 
     return ops.mean(ops.binary_crossentropy(y_true, y_pred, from_logits=from_logits), axis=axis)
 
 
-def binary_focal_crossentropy(y_true, y_pred, apply_class_balancing=False, alpha=0.25,
-                              gamma=2.0, from_logits=False, label_smoothing=0.0, axis=-1):
+def binary_focal_crossentropy(
+    y_true,
+    y_pred,
+    apply_class_balancing=False,
+    alpha=0.25,
+    gamma=2.0,
+    from_logits=False,
+    label_smoothing=0.0,
+    axis=-1,
+):
     """Per-sample focal binary cross-entropy ``(1 - p_t) ** gamma * bce``, averaged over ``axis``."""
     y_true, y_pred = _pair(y_true, y_pred)
     if label_smoothing:
@@ -578,12 +648,15 @@ def binary_focal_crossentropy(y_true, y_pred, apply_class_balancing=False, alpha
     if from_logits:
         y_pred = ops.sigmoid(y_pred)
     bce = ops.binary_crossentropy(y_true, y_pred, from_logits=False)
-    p_t = ops.add(ops.multiply(y_true, y_pred),
-                  ops.multiply(ops.subtract(1.0, y_true), ops.subtract(1.0, y_pred)))
+    p_t = ops.add(
+        ops.multiply(y_true, y_pred),
+        ops.multiply(ops.subtract(1.0, y_true), ops.subtract(1.0, y_pred)),
+    )
     focal = ops.multiply(ops.power(ops.subtract(1.0, p_t), gamma), bce)
     if apply_class_balancing:
-        weight = ops.add(ops.multiply(y_true, alpha),
-                         ops.multiply(ops.subtract(1.0, y_true), 1.0 - alpha))
+        weight = ops.add(
+            ops.multiply(y_true, alpha), ops.multiply(ops.subtract(1.0, y_true), 1.0 - alpha)
+        )
         focal = ops.multiply(weight, focal)
     return ops.mean(focal, axis=axis)
 

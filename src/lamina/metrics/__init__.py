@@ -176,8 +176,12 @@ def serialize(metric):
         return serialize_object(metric)
     name = getattr(metric, "__name__", None)
     if callable(metric) and name:
-        return {"module": "lamina.metrics", "class_name": "function", "config": name,
-                "registered_name": name}
+        return {
+            "module": "lamina.metrics",
+            "class_name": "function",
+            "config": name,
+            "registered_name": name,
+        }
     raise TypeError(f"Cannot serialize {metric!r}: expected a `Metric` or a metric function.")
 
 
@@ -232,7 +236,5 @@ def get(identifier):
 
 
 __all__ = sorted(
-    {cls.__name__ for cls in ALL_OBJECTS}
-    | set(_FUNCTIONS)
-    | {"deserialize", "get", "serialize"}
+    {cls.__name__ for cls in ALL_OBJECTS} | set(_FUNCTIONS) | {"deserialize", "get", "serialize"}
 )

@@ -85,8 +85,9 @@ def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5, from_sorted_ids=False
         y_true = ops.squeeze(y_true, axis=-1)
     if from_sorted_ids:
         ids = y_pred[..., :k]
-        found = ops.any(ops.equal(ops.expand_dims(ops.cast(y_true, ops.dtype(ids)), -1), ids),
-                        axis=-1)
+        found = ops.any(
+            ops.equal(ops.expand_dims(ops.cast(y_true, ops.dtype(ids)), -1), ids), axis=-1
+        )
         return _matches(found)
     return _top_k_matches(y_true, y_pred, k)
 
@@ -162,9 +163,15 @@ class SparseTopKCategoricalAccuracy(MeanMetricWrapper):
         from_sorted_ids: ``y_pred`` holds class ids sorted by score instead of scores.
     """
 
-    def __init__(self, k=5, name="sparse_top_k_categorical_accuracy", dtype=None,
-                 from_sorted_ids=False):
-        super().__init__(sparse_top_k_categorical_accuracy, name=name, dtype=dtype, k=k,
-                         from_sorted_ids=from_sorted_ids)
+    def __init__(
+        self, k=5, name="sparse_top_k_categorical_accuracy", dtype=None, from_sorted_ids=False
+    ):
+        super().__init__(
+            sparse_top_k_categorical_accuracy,
+            name=name,
+            dtype=dtype,
+            k=k,
+            from_sorted_ids=from_sorted_ids,
+        )
         self.k = k
         self.from_sorted_ids = from_sorted_ids

@@ -24,8 +24,12 @@ class _ConfusionMatrixConditionCount(Metric):
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         mu.update_confusion_matrix_variables(
-            {self._condition: self.accumulator}, y_true, y_pred, self.thresholds,
-            sample_weight=sample_weight, thresholds_distributed_evenly=self._evenly,
+            {self._condition: self.accumulator},
+            y_true,
+            y_pred,
+            self.thresholds,
+            sample_weight=sample_weight,
+            thresholds_distributed_evenly=self._evenly,
         )
 
     def result(self):
@@ -91,8 +95,13 @@ class _PrecisionRecall(Metric):
     def update_state(self, y_true, y_pred, sample_weight=None):
         mu.update_confusion_matrix_variables(
             {mu.TRUE_POSITIVES: self.true_positives, self._other: self._other_variable},
-            y_true, y_pred, self.thresholds, top_k=self.top_k, class_id=self.class_id,
-            sample_weight=sample_weight, thresholds_distributed_evenly=self._evenly,
+            y_true,
+            y_pred,
+            self.thresholds,
+            top_k=self.top_k,
+            class_id=self.class_id,
+            sample_weight=sample_weight,
+            thresholds_distributed_evenly=self._evenly,
         )
 
     def result(self):
@@ -101,8 +110,12 @@ class _PrecisionRecall(Metric):
         return out[0] if len(self.thresholds) == 1 else out
 
     def get_config(self):
-        return {**super().get_config(), "thresholds": self.init_thresholds,
-                "top_k": self.top_k, "class_id": self.class_id}
+        return {
+            **super().get_config(),
+            "thresholds": self.init_thresholds,
+            "top_k": self.top_k,
+            "class_id": self.class_id,
+        }
 
 
 class Precision(_PrecisionRecall):
@@ -177,8 +190,12 @@ class _AllCounts(Metric):
                 mu.FALSE_POSITIVES: self.false_positives,
                 mu.FALSE_NEGATIVES: self.false_negatives,
             },
-            y_true, y_pred, self.thresholds, class_id=self.class_id,
-            sample_weight=sample_weight, thresholds_distributed_evenly=self._evenly,
+            y_true,
+            y_pred,
+            self.thresholds,
+            class_id=self.class_id,
+            sample_weight=sample_weight,
+            thresholds_distributed_evenly=self._evenly,
         )
 
     def _rates(self):
@@ -194,8 +211,11 @@ class _AllCounts(Metric):
         return ops.max(ops.where(feasible, dependent, ops.zeros_like(dependent)))
 
     def get_config(self):
-        return {**super().get_config(), "num_thresholds": self.num_thresholds,
-                "class_id": self.class_id}
+        return {
+            **super().get_config(),
+            "num_thresholds": self.num_thresholds,
+            "class_id": self.class_id,
+        }
 
 
 def _check_unit(arg, value):
@@ -209,8 +229,13 @@ class SensitivityAtSpecificity(_AllCounts):
     def __init__(self, specificity, num_thresholds=200, class_id=None, name=None, dtype=None):
         _check_unit("specificity", specificity)
         self.specificity = specificity
-        super().__init__(specificity, num_thresholds, class_id,
-                         name=name or "sensitivity_at_specificity", dtype=dtype)
+        super().__init__(
+            specificity,
+            num_thresholds,
+            class_id,
+            name=name or "sensitivity_at_specificity",
+            dtype=dtype,
+        )
 
     def result(self):
         recall, specificity, _ = self._rates()
@@ -226,8 +251,13 @@ class SpecificityAtSensitivity(_AllCounts):
     def __init__(self, sensitivity, num_thresholds=200, class_id=None, name=None, dtype=None):
         _check_unit("sensitivity", sensitivity)
         self.sensitivity = sensitivity
-        super().__init__(sensitivity, num_thresholds, class_id,
-                         name=name or "specificity_at_sensitivity", dtype=dtype)
+        super().__init__(
+            sensitivity,
+            num_thresholds,
+            class_id,
+            name=name or "specificity_at_sensitivity",
+            dtype=dtype,
+        )
 
     def result(self):
         recall, specificity, _ = self._rates()
@@ -243,8 +273,9 @@ class PrecisionAtRecall(_AllCounts):
     def __init__(self, recall, num_thresholds=200, class_id=None, name=None, dtype=None):
         _check_unit("recall", recall)
         self.recall = recall
-        super().__init__(recall, num_thresholds, class_id, name=name or "precision_at_recall",
-                         dtype=dtype)
+        super().__init__(
+            recall, num_thresholds, class_id, name=name or "precision_at_recall", dtype=dtype
+        )
 
     def result(self):
         recall, _, precision = self._rates()
@@ -260,8 +291,9 @@ class RecallAtPrecision(_AllCounts):
     def __init__(self, precision, num_thresholds=200, class_id=None, name=None, dtype=None):
         _check_unit("precision", precision)
         self.precision = precision
-        super().__init__(precision, num_thresholds, class_id, name=name or "recall_at_precision",
-                         dtype=dtype)
+        super().__init__(
+            precision, num_thresholds, class_id, name=name or "recall_at_precision", dtype=dtype
+        )
 
     def result(self):
         recall, _, precision = self._rates()
@@ -296,9 +328,19 @@ class AUC(Metric):
         0.75
     """
 
-    def __init__(self, num_thresholds=200, curve="ROC", summation_method="interpolation",
-                 name=None, dtype=None, thresholds=None, multi_label=False, num_labels=None,
-                 label_weights=None, from_logits=False):
+    def __init__(
+        self,
+        num_thresholds=200,
+        curve="ROC",
+        summation_method="interpolation",
+        name=None,
+        dtype=None,
+        thresholds=None,
+        multi_label=False,
+        num_labels=None,
+        label_weights=None,
+        from_logits=False,
+    ):
         if str(curve).lower() not in _CURVES:
             raise ValueError(
                 f"`curve` must be one of 'ROC', 'PR', 'PRGAIN'. Received: curve={curve!r}"
@@ -375,8 +417,12 @@ class AUC(Metric):
                 mu.FALSE_POSITIVES: self.false_positives,
                 mu.FALSE_NEGATIVES: self.false_negatives,
             },
-            y_true, y_pred, self._thresholds, sample_weight=sample_weight,
-            multi_label=self.multi_label, label_weights=label_weights,
+            y_true,
+            y_pred,
+            self._thresholds,
+            sample_weight=sample_weight,
+            multi_label=self.multi_label,
+            label_weights=label_weights,
             thresholds_distributed_evenly=self._evenly,
         )
 
@@ -392,16 +438,22 @@ class AUC(Metric):
     def _interpolate_pr_auc(self):
         # Davis & Goadrich (2006): precision is interpolated between thresholds in TP space.
         n = self.num_thresholds
-        tp, fp, fn = self.true_positives.value, self.false_positives.value, self.false_negatives.value
+        tp, fp, fn = (
+            self.true_positives.value,
+            self.false_positives.value,
+            self.false_negatives.value,
+        )
         dtp = ops.subtract(tp[: n - 1], tp[1:])
         p = ops.add(tp, fp)
         dp = ops.subtract(p[: n - 1], p[1:])
         slope = ops.divide_no_nan(dtp, ops.maximum(dp, 0))
         intercept = ops.subtract(tp[1:], ops.multiply(slope, p[1:]))
         both_positive = ops.logical_and(ops.greater(p[: n - 1], 0), ops.greater(p[1:], 0))
-        ratio = ops.where(both_positive,
-                          ops.divide_no_nan(p[: n - 1], ops.maximum(p[1:], 0)),
-                          ops.ones_like(p[1:]))
+        ratio = ops.where(
+            both_positive,
+            ops.divide_no_nan(p[: n - 1], ops.maximum(p[1:], 0)),
+            ops.ones_like(p[1:]),
+        )
         increment = ops.divide_no_nan(
             ops.multiply(slope, ops.add(dtp, ops.multiply(intercept, ops.log(ratio)))),
             ops.maximum(ops.add(tp[1:], fn[1:]), 0),

@@ -31,9 +31,7 @@ class FBetaScore(Metric):
     def __init__(self, average=None, beta=1.0, threshold=None, name="fbeta_score", dtype=None):
         super().__init__(name=name, dtype=dtype)
         if average not in _AVERAGES:
-            raise ValueError(
-                f"`average` must be one of {_AVERAGES}. Received: average={average!r}"
-            )
+            raise ValueError(f"`average` must be one of {_AVERAGES}. Received: average={average!r}")
         if not isinstance(beta, float) or beta <= 0.0:
             raise ValueError(f"`beta` must be a Python float > 0. Received: beta={beta!r}")
         if threshold is not None and (
@@ -75,8 +73,9 @@ class FBetaScore(Metric):
             self.build(tuple(y_true.shape), tuple(y_pred.shape))
         if self.threshold is None:
             highest = ops.max(y_pred, axis=-1, keepdims=True)
-            positive = ops.logical_and(ops.greater_equal(y_pred, highest),
-                                       ops.greater(ops.absolute(y_pred), 1e-9))
+            positive = ops.logical_and(
+                ops.greater_equal(y_pred, highest), ops.greater(ops.absolute(y_pred), 1e-9)
+            )
         else:
             positive = ops.greater(y_pred, self.threshold)
         y_pred = ops.cast(positive, self.dtype)
@@ -108,8 +107,10 @@ class FBetaScore(Metric):
         precision = ops.divide(tp, ops.add(ops.add(tp, self.false_positives.value), eps))
         recall = ops.divide(tp, ops.add(ops.add(tp, self.false_negatives.value), eps))
         beta_sq = self.beta**2
-        score = ops.divide(ops.multiply(precision, recall),
-                           ops.add(ops.add(ops.multiply(beta_sq, precision), recall), eps))
+        score = ops.divide(
+            ops.multiply(precision, recall),
+            ops.add(ops.add(ops.multiply(beta_sq, precision), recall), eps),
+        )
         score = ops.multiply(score, 1 + beta_sq)
         if self.average == "weighted":
             weights = self.intermediate_weights.value
@@ -124,8 +125,12 @@ class FBetaScore(Metric):
             super().reset_state()
 
     def get_config(self):
-        return {**super().get_config(), "average": self.average, "beta": self.beta,
-                "threshold": self.threshold}
+        return {
+            **super().get_config(),
+            "average": self.average,
+            "beta": self.beta,
+            "threshold": self.threshold,
+        }
 
 
 class F1Score(FBetaScore):

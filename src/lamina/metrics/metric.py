@@ -38,9 +38,14 @@ class Metric:
 
     def add_variable(self, shape, initializer="zeros", dtype=None, aggregation="sum", name=None):
         with name_scope(self.name):
-            v = backend.Variable(initializer, shape=shape, dtype=dtype or self._dtype,
-                                 trainable=False, aggregation=aggregation,
-                                 name=name or "variable")
+            v = backend.Variable(
+                initializer,
+                shape=shape,
+                dtype=dtype or self._dtype,
+                trainable=False,
+                aggregation=aggregation,
+                name=name or "variable",
+            )
         self._variables.append(v)
         return v
 

@@ -107,8 +107,9 @@ class R2Score(Metric):
         0.5
     """
 
-    def __init__(self, class_aggregation="uniform_average", num_regressors=0, name="r2_score",
-                 dtype=None):
+    def __init__(
+        self, class_aggregation="uniform_average", num_regressors=0, name="r2_score", dtype=None
+    ):
         super().__init__(name=name, dtype=dtype)
         if class_aggregation not in _AGGREGATIONS:
             raise ValueError(
@@ -186,12 +187,18 @@ class R2Score(Metric):
             p = float(self.num_regressors)
             denominator = ops.subtract(ops.subtract(n, p), 1.0)
             adjusted = ops.subtract(
-                1.0, ops.divide(ops.multiply(ops.subtract(1.0, score), ops.subtract(n, 1.0)),
-                                ops.where(ops.greater(denominator, 0), denominator, 1.0))
+                1.0,
+                ops.divide(
+                    ops.multiply(ops.subtract(1.0, score), ops.subtract(n, 1.0)),
+                    ops.where(ops.greater(denominator, 0), denominator, 1.0),
+                ),
             )
             score = ops.where(ops.greater(denominator, 0), adjusted, score)
         return score
 
     def get_config(self):
-        return {**super().get_config(), "class_aggregation": self.class_aggregation,
-                "num_regressors": self.num_regressors}
+        return {
+            **super().get_config(),
+            "class_aggregation": self.class_aggregation,
+            "num_regressors": self.num_regressors,
+        }

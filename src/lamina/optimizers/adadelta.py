@@ -79,12 +79,15 @@ class Adadelta(Optimizer):
         def rms(x):
             return ops.sqrt(ops.add(x, self.epsilon))
 
-        acc_grad.assign(ops.add(ops.multiply(rho, acc_grad.value),
-                                ops.multiply(1 - rho, ops.square(gradient))))
-        delta = ops.negative(ops.divide(ops.multiply(rms(acc_delta.value), gradient),
-                                        rms(acc_grad.value)))
-        acc_delta.assign(ops.add(ops.multiply(rho, acc_delta.value),
-                                 ops.multiply(1 - rho, ops.square(delta))))
+        acc_grad.assign(
+            ops.add(ops.multiply(rho, acc_grad.value), ops.multiply(1 - rho, ops.square(gradient)))
+        )
+        delta = ops.negative(
+            ops.divide(ops.multiply(rms(acc_delta.value), gradient), rms(acc_grad.value))
+        )
+        acc_delta.assign(
+            ops.add(ops.multiply(rho, acc_delta.value), ops.multiply(1 - rho, ops.square(delta)))
+        )
         variable.assign(ops.add(variable.value, ops.multiply(lr, delta)))
 
     def get_config(self):

@@ -70,14 +70,18 @@ class Adagrad(Optimizer):
         gradient = ops.cast(gradient, variable.dtype)
         accumulator = self.get_slot(variable, "accumulator")
         accumulator.assign(ops.add(accumulator.value, ops.square(gradient)))
-        variable.assign(ops.subtract(
-            variable.value,
-            ops.divide(ops.multiply(lr, gradient),
-                       ops.sqrt(ops.add(accumulator.value, self.epsilon))),
-        ))
+        variable.assign(
+            ops.subtract(
+                variable.value,
+                ops.divide(
+                    ops.multiply(lr, gradient), ops.sqrt(ops.add(accumulator.value, self.epsilon))
+                ),
+            )
+        )
 
     def get_config(self):
         config = super().get_config()
-        config.update({"initial_accumulator_value": self.initial_accumulator_value,
-                       "epsilon": self.epsilon})
+        config.update(
+            {"initial_accumulator_value": self.initial_accumulator_value, "epsilon": self.epsilon}
+        )
         return config

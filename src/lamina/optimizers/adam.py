@@ -86,23 +86,35 @@ class Adam(Optimizer):
         beta_2_power = ops.power(ops.cast(self.beta_2, dtype), step)
         m = self.get_slot(variable, "momentum")
         v = self.get_slot(variable, "velocity")
-        alpha = ops.divide(ops.multiply(lr, ops.sqrt(ops.subtract(1, beta_2_power))),
-                           ops.subtract(1, beta_1_power))
+        alpha = ops.divide(
+            ops.multiply(lr, ops.sqrt(ops.subtract(1, beta_2_power))), ops.subtract(1, beta_1_power)
+        )
         m.assign(ops.add(m.value, ops.multiply(ops.subtract(gradient, m.value), 1 - self.beta_1)))
-        v.assign(ops.add(v.value, ops.multiply(ops.subtract(ops.square(gradient), v.value),
-                                               1 - self.beta_2)))
+        v.assign(
+            ops.add(
+                v.value, ops.multiply(ops.subtract(ops.square(gradient), v.value), 1 - self.beta_2)
+            )
+        )
         second = v.value
         if self.amsgrad:
             v_hat = self.get_slot(variable, "velocity_hat")
             v_hat.assign(ops.maximum(v_hat.value, v.value))
             second = v_hat.value
-        variable.assign(ops.subtract(
-            variable.value,
-            ops.divide(ops.multiply(m.value, alpha), ops.add(ops.sqrt(second), self.epsilon)),
-        ))
+        variable.assign(
+            ops.subtract(
+                variable.value,
+                ops.divide(ops.multiply(m.value, alpha), ops.add(ops.sqrt(second), self.epsilon)),
+            )
+        )
 
     def get_config(self):
         config = super().get_config()
-        config.update({"beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon,
-                       "amsgrad": self.amsgrad})
+        config.update(
+            {
+                "beta_1": self.beta_1,
+                "beta_2": self.beta_2,
+                "epsilon": self.epsilon,
+                "amsgrad": self.amsgrad,
+            }
+        )
         return config

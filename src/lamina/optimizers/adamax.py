@@ -79,11 +79,15 @@ class Adamax(Optimizer):
         u = self.get_slot(variable, "norm")
         m.assign(ops.add(m.value, ops.multiply(ops.subtract(gradient, m.value), 1 - self.beta_1)))
         u.assign(ops.maximum(ops.multiply(self.beta_2, u.value), ops.absolute(gradient)))
-        variable.assign(ops.subtract(
-            variable.value,
-            ops.divide(ops.multiply(lr, m.value),
-                       ops.multiply(ops.subtract(1, beta_1_power), ops.add(u.value, self.epsilon))),
-        ))
+        variable.assign(
+            ops.subtract(
+                variable.value,
+                ops.divide(
+                    ops.multiply(lr, m.value),
+                    ops.multiply(ops.subtract(1, beta_1_power), ops.add(u.value, self.epsilon)),
+                ),
+            )
+        )
 
     def get_config(self):
         config = super().get_config()

@@ -51,10 +51,16 @@ class Optimizer:
                 f"Received: clipnorm={clipnorm}, clipvalue={clipvalue}, "
                 f"global_clipnorm={global_clipnorm}"
             )
-        for arg, value in (("clipnorm", clipnorm), ("clipvalue", clipvalue),
-                           ("global_clipnorm", global_clipnorm), ("weight_decay", weight_decay)):
+        for arg, value in (
+            ("clipnorm", clipnorm),
+            ("clipvalue", clipvalue),
+            ("global_clipnorm", global_clipnorm),
+            ("weight_decay", weight_decay),
+        ):
             if value is not None and (not isinstance(value, (int, float)) or value < 0):
-                raise ValueError(f"`{arg}` must be a non-negative number. Received: {arg}={value!r}")
+                raise ValueError(
+                    f"`{arg}` must be a non-negative number. Received: {arg}={value!r}"
+                )
         if use_ema or gradient_accumulation_steps:
             raise ValueError(
                 "`use_ema` and `gradient_accumulation_steps` are not supported by Lamina yet."
@@ -70,9 +76,7 @@ class Optimizer:
         self._slots: dict[int, dict[str, Variable]] = {}
         self._exclude_from_weight_decay: set[str] = set()
         with name_scope(self.name):
-            self._iterations = backend.Variable(
-                0, dtype="int64", trainable=False, name="iteration"
-            )
+            self._iterations = backend.Variable(0, dtype="int64", trainable=False, name="iteration")
         self._variables.append(self._iterations)
         from lamina.optimizers.schedules import LearningRateSchedule
 
@@ -137,8 +141,13 @@ class Optimizer:
 
     def add_variable(self, shape, initializer="zeros", dtype=None, name=None):
         with name_scope(self.name):
-            v = backend.Variable(initializer, shape=shape, dtype=dtype or "float32",
-                                 trainable=False, name=name or "variable")
+            v = backend.Variable(
+                initializer,
+                shape=shape,
+                dtype=dtype or "float32",
+                trainable=False,
+                name=name or "variable",
+            )
         self._variables.append(v)
         return v
 
@@ -146,8 +155,13 @@ class Optimizer:
         """A slot shaped like ``reference_variable``, e.g. Adam's ``momentum``."""
         slot_name = f"{reference_variable.path.replace('/', '_')}_{name}"
         with name_scope(self.name):
-            v = backend.Variable(initializer, shape=reference_variable.shape,
-                                 dtype=reference_variable.dtype, trainable=False, name=slot_name)
+            v = backend.Variable(
+                initializer,
+                shape=reference_variable.shape,
+                dtype=reference_variable.dtype,
+                trainable=False,
+                name=slot_name,
+            )
         self._variables.append(v)
         self._slots.setdefault(id(reference_variable), {})[name] = v
         return v
@@ -219,8 +233,9 @@ class Optimizer:
             out = []
             for g in grads:
                 norm = ops.sqrt(ops.sum(ops.square(g)))
-                out.append(ops.divide(ops.multiply(g, self.clipnorm),
-                                      ops.maximum(norm, self.clipnorm)))
+                out.append(
+                    ops.divide(ops.multiply(g, self.clipnorm), ops.maximum(norm, self.clipnorm))
+                )
             return out
         if self.global_clipnorm:
             total = ops.sqrt(_sum([ops.sum(ops.square(g)) for g in grads]))
@@ -235,7 +250,10 @@ class Optimizer:
         if self.weight_decay is None:
             return
         for v in variables:
-            if v.path in self._exclude_from_weight_decay or v.name in self._exclude_from_weight_decay:
+            if (
+                v.path in self._exclude_from_weight_decay
+                or v.name in self._exclude_from_weight_decay
+            ):
                 continue
             lr = ops.cast(learning_rate, v.dtype)
             wd = ops.cast(self.weight_decay, v.dtype)

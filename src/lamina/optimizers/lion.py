@@ -77,11 +77,15 @@ class Lion(Optimizer):
         beta_1 = ops.cast(self.beta_1, dtype)
         beta_2 = ops.cast(self.beta_2, dtype)
         m = self.get_slot(variable, "momentum")
-        direction = ops.add(ops.multiply(m.value, beta_1),
-                            ops.multiply(gradient, ops.subtract(1.0, beta_1)))
+        direction = ops.add(
+            ops.multiply(m.value, beta_1), ops.multiply(gradient, ops.subtract(1.0, beta_1))
+        )
         variable.assign(ops.subtract(variable.value, ops.multiply(lr, ops.sign(direction))))
-        m.assign(ops.add(ops.multiply(m.value, beta_2),
-                         ops.multiply(gradient, ops.subtract(1.0, beta_2))))
+        m.assign(
+            ops.add(
+                ops.multiply(m.value, beta_2), ops.multiply(gradient, ops.subtract(1.0, beta_2))
+            )
+        )
 
     def get_config(self):
         config = super().get_config()

@@ -97,19 +97,26 @@ class Nadam(Optimizer):
         beta_2_power = ops.power(beta_2, step)
         m = self.get_slot(variable, "momentum")
         v = self.get_slot(variable, "velocity")
-        m.assign(ops.add(m.value, ops.multiply(ops.subtract(gradient, m.value),
-                                               ops.subtract(1, beta_1))))
-        v.assign(ops.add(v.value, ops.multiply(ops.subtract(ops.square(gradient), v.value),
-                                               ops.subtract(1, beta_2))))
+        m.assign(
+            ops.add(m.value, ops.multiply(ops.subtract(gradient, m.value), ops.subtract(1, beta_1)))
+        )
+        v.assign(
+            ops.add(
+                v.value,
+                ops.multiply(ops.subtract(ops.square(gradient), v.value), ops.subtract(1, beta_2)),
+            )
+        )
         m_hat = ops.add(
             ops.divide(ops.multiply(u_t_1, m.value), ops.subtract(1, u_product_t_1)),
             ops.divide(ops.multiply(ops.subtract(1, u_t), gradient), ops.subtract(1, u_product_t)),
         )
         v_hat = ops.divide(v.value, ops.subtract(1, beta_2_power))
-        variable.assign(ops.subtract(
-            variable.value,
-            ops.divide(ops.multiply(m_hat, lr), ops.add(ops.sqrt(v_hat), self.epsilon)),
-        ))
+        variable.assign(
+            ops.subtract(
+                variable.value,
+                ops.divide(ops.multiply(m_hat, lr), ops.add(ops.sqrt(v_hat), self.epsilon)),
+            )
+        )
 
     def get_config(self):
         config = super().get_config()

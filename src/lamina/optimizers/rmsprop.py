@@ -84,14 +84,17 @@ class RMSprop(Optimizer):
         gradient = ops.cast(gradient, variable.dtype)
         rho = self.rho
         velocity = self.get_slot(variable, "velocity")
-        velocity.assign(ops.add(ops.multiply(rho, velocity.value),
-                                ops.multiply(1 - rho, ops.square(gradient))))
+        velocity.assign(
+            ops.add(ops.multiply(rho, velocity.value), ops.multiply(1 - rho, ops.square(gradient)))
+        )
         if self.centered:
             average = self.get_slot(variable, "average_gradient")
-            average.assign(ops.add(ops.multiply(rho, average.value),
-                                   ops.multiply(1 - rho, gradient)))
-            denominator = ops.add(ops.subtract(velocity.value, ops.square(average.value)),
-                                  self.epsilon)
+            average.assign(
+                ops.add(ops.multiply(rho, average.value), ops.multiply(1 - rho, gradient))
+            )
+            denominator = ops.add(
+                ops.subtract(velocity.value, ops.square(average.value)), self.epsilon
+            )
         else:
             denominator = ops.add(velocity.value, self.epsilon)
         increment = ops.divide(ops.multiply(lr, gradient), ops.sqrt(denominator))
@@ -103,6 +106,12 @@ class RMSprop(Optimizer):
 
     def get_config(self):
         config = super().get_config()
-        config.update({"rho": self.rho, "momentum": self.momentum, "epsilon": self.epsilon,
-                       "centered": self.centered})
+        config.update(
+            {
+                "rho": self.rho,
+                "momentum": self.momentum,
+                "epsilon": self.epsilon,
+                "centered": self.centered,
+            }
+        )
         return config

@@ -42,8 +42,14 @@ class ExponentialDecay(LearningRateSchedule):
         0.05
     """
 
-    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
-                 name="ExponentialDecay"):
+    def __init__(
+        self,
+        initial_learning_rate,
+        decay_steps,
+        decay_rate,
+        staircase=False,
+        name="ExponentialDecay",
+    ):
         _check_steps("decay_steps", decay_steps)
         self.initial_learning_rate = initial_learning_rate
         self.decay_steps = decay_steps
@@ -85,8 +91,14 @@ class InverseTimeDecay(LearningRateSchedule):
         0.05
     """
 
-    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
-                 name="InverseTimeDecay"):
+    def __init__(
+        self,
+        initial_learning_rate,
+        decay_steps,
+        decay_rate,
+        staircase=False,
+        name="InverseTimeDecay",
+    ):
         _check_steps("decay_steps", decay_steps)
         self.initial_learning_rate = initial_learning_rate
         self.decay_steps = decay_steps
@@ -176,8 +188,15 @@ class PolynomialDecay(LearningRateSchedule):
         0.5
     """
 
-    def __init__(self, initial_learning_rate, decay_steps, end_learning_rate=0.0001, power=1.0,
-                 cycle=False, name="PolynomialDecay"):
+    def __init__(
+        self,
+        initial_learning_rate,
+        decay_steps,
+        end_learning_rate=0.0001,
+        power=1.0,
+        cycle=False,
+        name="PolynomialDecay",
+    ):
         _check_steps("decay_steps", decay_steps)
         self.initial_learning_rate = initial_learning_rate
         self.decay_steps = decay_steps
@@ -195,15 +214,17 @@ class PolynomialDecay(LearningRateSchedule):
         decay_steps = ops.cast(self.decay_steps, dtype)
         if self.cycle:
             multiplier = ops.where(
-                ops.equal(step, 0), ops.cast(1.0, dtype),
+                ops.equal(step, 0),
+                ops.cast(1.0, dtype),
                 ops.ceil(ops.divide(step, decay_steps)),
             )
             decay_steps = ops.multiply(decay_steps, multiplier)
         else:
             step = ops.minimum(step, decay_steps)
         p = ops.divide(step, decay_steps)
-        return ops.add(ops.multiply(ops.subtract(lr, end), ops.power(ops.subtract(1, p), power)),
-                       end)
+        return ops.add(
+            ops.multiply(ops.subtract(lr, end), ops.power(ops.subtract(1, p), power)), end
+        )
 
     def get_config(self):
         return {
@@ -237,8 +258,15 @@ class CosineDecay(LearningRateSchedule):
         0.5
     """
 
-    def __init__(self, initial_learning_rate, decay_steps, alpha=0.0, name="CosineDecay",
-                 warmup_target=None, warmup_steps=0):
+    def __init__(
+        self,
+        initial_learning_rate,
+        decay_steps,
+        alpha=0.0,
+        name="CosineDecay",
+        warmup_target=None,
+        warmup_steps=0,
+    ):
         _check_steps("decay_steps", decay_steps)
         self.initial_learning_rate = initial_learning_rate
         self.decay_steps = decay_steps
@@ -299,8 +327,15 @@ class CosineDecayRestarts(LearningRateSchedule):
         1.0
     """
 
-    def __init__(self, initial_learning_rate, first_decay_steps, t_mul=2.0, m_mul=1.0,
-                 alpha=0.0, name="SGDRDecay"):
+    def __init__(
+        self,
+        initial_learning_rate,
+        first_decay_steps,
+        t_mul=2.0,
+        m_mul=1.0,
+        alpha=0.0,
+        name="SGDRDecay",
+    ):
         _check_steps("first_decay_steps", first_decay_steps)
         self.initial_learning_rate = initial_learning_rate
         self.first_decay_steps = first_decay_steps
@@ -323,10 +358,14 @@ class CosineDecayRestarts(LearningRateSchedule):
         else:
             # Period i has length t_mul**i: find the period and the fraction done within it.
             restart = ops.floor(
-                ops.divide(ops.log(ops.subtract(1.0, ops.multiply(fraction, ops.subtract(1.0, t_mul)))),
-                           ops.log(t_mul))
+                ops.divide(
+                    ops.log(ops.subtract(1.0, ops.multiply(fraction, ops.subtract(1.0, t_mul)))),
+                    ops.log(t_mul),
+                )
             )
-            done = ops.divide(ops.subtract(1.0, ops.power(t_mul, restart)), ops.subtract(1.0, t_mul))
+            done = ops.divide(
+                ops.subtract(1.0, ops.power(t_mul, restart)), ops.subtract(1.0, t_mul)
+            )
             fraction = ops.divide(ops.subtract(fraction, done), ops.power(t_mul, restart))
         cosine = ops.multiply(
             ops.multiply(0.5, ops.power(m_mul, restart)),

@@ -59,8 +59,10 @@ class SGD(Optimizer):
             name=name,
             **kwargs,
         )
-        if not isinstance(momentum, (int, float)) or isinstance(momentum, bool) or not (
-            0 <= momentum <= 1
+        if (
+            not isinstance(momentum, (int, float))
+            or isinstance(momentum, bool)
+            or not (0 <= momentum <= 1)
         ):
             raise ValueError(
                 f"`momentum` must be a float in [0, 1]. Received: momentum={momentum!r}"

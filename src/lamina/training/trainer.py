@@ -58,6 +58,7 @@ class Trainer:
         self.run_eagerly = False
         self.jit_compile = True
         self._step_cache = {}
+        self._targets_checked = False
         self._in_fit = False
 
     # compile ----------------------------------------------------------------------------
@@ -86,6 +87,7 @@ class Trainer:
         self.jit_compile = bool(jit_compile) and not self.run_eagerly
         self.steps_per_execution = steps_per_execution
         self._step_cache = {}
+        self._targets_checked = False
         self.compiled = True
 
     def _assert_compiled(self, what):
@@ -216,31 +218,22 @@ class Trainer:
 
     def _prepare(self, batch, kind):
         """Build everything a compiled step needs (weights, optimizer slots, metric states)
-        from the first batch, outside the compiled function."""
+        from the first batch, outside the compiled function, and check the targets against
+        the loss there, where errors can name the problem before any tracing."""
         x, y, sample_weight = unpack_x_y_sample_weight(batch)
-        if not self.built or (kind != "predict" and self._compile_metrics is not None
-                              and not self._compile_metrics.built):
+        needs_targets = kind != "predict" and y is not None and not self._targets_checked
+        if not self.built or needs_targets:
             y_pred = self(x, training=False)
             self._clear_losses()
-            if kind != "predict" and y is not None:
-                self._check_targets(y, y_pred)
-                if self._compile_metrics is not None and not self._compile_metrics.built:
+            if needs_targets:
+                if self._compile_loss is not None:
+                    self._compile_loss(y, y_pred, sample_weight)
+                if not self._compile_metrics.built:
                     self._compile_metrics.build(y, y_pred)
+                self._targets_checked = True
         if kind == "train" and not self.optimizer.built:
             self.optimizer.build(self.trainable_variables)
             self.optimizer.built = True
-
-    def _check_targets(self, y, y_pred):
-        if self._compile_loss is None:
-            return
-        from lamina.training.compile_utils import _flatten_like_outputs
-
-        trues = _flatten_like_outputs(y, self._compile_loss.output_names)
-        preds = _flatten_like_outputs(y_pred, self._compile_loss.output_names)
-        for loss, t, p in zip(self._compile_loss.losses, trues, preds):
-            check = getattr(loss, "check_shapes", None)
-            if check is not None:
-                check(tuple(t.shape), tuple(p.shape))
 
     def _to_backend(self, batch):
         def convert(leaf):
@@ -285,6 +278,12 @@ class Trainer:
             val_adapter = data_module.get_adapter(vx, vy, vsw,
                                                   validation_batch_size or batch_size,
                                                   validation_steps)
+        if backend.backend() == "numpy":
+            raise RuntimeError(
+                "The NumPy backend runs inference only, so `fit` is unavailable. Train with "
+                "LAMINA_BACKEND=jax, torch or tensorflow, save the model, and load it here to "
+                "predict."
+            )
         verbose = 1 if verbose == "auto" else verbose
         callback_list = CallbackList(
             callbacks, model=self, add_history=True, add_progbar=bool(verbose),

@@ -129,6 +129,7 @@ class Progbar:
         self._last_draw = 0.0
         self._last_len = 0
         self._seen_so_far = 0
+        self._time_at_current = None
         self._values = {}  # name -> [sum, count] (averaged) or the latest value (as given)
         self._values_order = []
 
@@ -164,6 +165,10 @@ class Progbar:
         now = time.time()
         if current == 1 and self._seen_so_far == 0:
             self._time_after_first_step = now
+        if current != self._seen_so_far or self._time_at_current is None:
+            # The step rate is measured when a step ends, so work done after the last step
+            # (validation before the epoch's final line) does not count as step time.
+            self._time_at_current = now
         self._seen_so_far = current
         if self.verbose == 1 and self.interactive:
             if not finalize and now - self._last_draw < self.interval:
@@ -191,7 +196,7 @@ class Progbar:
         return (now - self._start) / current
 
     def _line(self, current, now, finalize, bar=True) -> str:
-        per_step = self._seconds_per_step(current, now)
+        per_step = self._seconds_per_step(current, self._time_at_current or now)
         if self.target is not None:
             digits = len(str(self.target))
             head = f"{current:>{digits}}/{self.target}"

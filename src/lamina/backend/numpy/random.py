@@ -15,8 +15,8 @@ from lamina.backend.numpy.core import convert_to_numpy, convert_to_tensor
 def _rng(seed):
     if seed is None:
         return np.random.default_rng()
-    values = np.asarray(convert_to_numpy(seed), dtype=np.int64).ravel() % 2**63
-    return np.random.default_rng([int(v) for v in values])
+    values = np.asarray(convert_to_numpy(seed)).ravel()
+    return np.random.default_rng([int(v) % 2**64 for v in values])
 
 
 def _dtype(dtype, default=None):

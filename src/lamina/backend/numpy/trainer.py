@@ -16,5 +16,5 @@ def value_and_grad(fn, variables):
     )
 
 
-def compile_step(fn, state_variables, jit_compile=True):
+def compile_step(fn, state_variables, jit_compile=True, kind="train"):
     return fn

@@ -75,7 +75,8 @@ class Variable(_BaseVariable):
         if self._value.is_floating_point():
             self._value.requires_grad_(self._trainable)
 
-    def __torch_function__(self, func, types, args=(), kwargs=None):
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
         # Lets torch functions take a Variable directly (e.g. in a user's own torch code).
         args = [a.value if isinstance(a, Variable) else a for a in args]
         return func(*args, **(kwargs or {}))
@@ -103,11 +104,11 @@ def convert_to_tensor(x, dtype=None, sparse=None):
         return t if dtype is None else t.to(dtype)
     if isinstance(x, torch.Tensor):
         return x if dtype is None else x.to(dtype)
-    if dtype is None:
-        scalar = dtypes.dtype_of_python_scalar(x)
-        if scalar is not None:
+    scalar = dtypes.dtype_of_python_scalar(x)
+    if scalar is not None:
+        if dtype is None:
             dtype = to_torch_dtype(dtypes.result_type(scalar))
-            return torch.tensor(x, dtype=dtype, device=_DEVICE)
+        return torch.tensor(x, dtype=dtype, device=_DEVICE)
     from lamina.backend.numpy.core import convert_to_tensor as np_convert
 
     arr = np_convert(x)

@@ -1,0 +1,222 @@
+"""The training loop: tiny problems trained to known results, and its error messages."""
+
+import numpy as np
+import pytest
+
+import lamina
+from lamina import layers
+from tests.conftest import requires_training
+
+
+def _binary_problem(n=256, seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, 4)).astype("float32")
+    y = (x[:, :1] + x[:, 1:2] > 0).astype("float32")
+    return x, y
+
+
+def _model(units=1, activation="sigmoid"):
+    lamina.utils.set_random_seed(1)
+    return lamina.Sequential(
+        [
+            layers.Dense(16, activation="relu", input_shape=(4,)),
+            layers.Dense(units, activation=activation),
+        ]
+    )
+
+
+@requires_training
+def test_fit_learns_a_separable_problem():
+    x, y = _binary_problem()
+    model = _model()
+    model.compile(
+        optimizer=lamina.optimizers.Adam(0.01), loss="binary_crossentropy", metrics=["accuracy"]
+    )
+    history = model.fit(x, y, epochs=15, batch_size=32, verbose=0, validation_split=0.25)
+    assert set(history.history) == {"loss", "accuracy", "val_loss", "val_accuracy"}
+    assert len(history.history["loss"]) == 15
+    assert history.history["loss"][-1] < history.history["loss"][0]
+    loss, acc = model.evaluate(x, y, verbose=0)
+    assert acc > 0.9
+    results = model.evaluate(x, y, verbose=0, return_dict=True)
+    assert set(results) == {"loss", "accuracy"}
+    pred = model.predict(x, verbose=0, batch_size=100)
+    assert isinstance(pred, np.ndarray) and pred.shape == (256, 1)
+
+
+@requires_training
+def test_sparse_labels_and_steps_per_execution_give_the_same_losses():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(96, 4)).astype("float32")
+    y = rng.integers(0, 3, size=(96,))
+    losses = []
+    for spe in (1, 4):
+        model = _model(units=3, activation="softmax")
+        model.compile(
+            optimizer="sgd",
+            loss="sparse_categorical_crossentropy",
+            metrics=["accuracy"],
+            steps_per_execution=spe,
+        )
+        history = model.fit(x, y, epochs=2, batch_size=16, shuffle=False, verbose=0)
+        losses.append(history.history["loss"])
+    np.testing.assert_allclose(losses[0], losses[1], rtol=1e-5)
+
+
+@requires_training
+def test_train_test_predict_on_batch():
+    x, y = _binary_problem(64)
+    model = _model()
+    model.compile(optimizer="sgd", loss="mse", metrics=["mae"])
+    before = model.test_on_batch(x, y)
+    for _ in range(20):
+        model.train_on_batch(x, y)
+    after = model.test_on_batch(x, y, return_dict=True)
+    assert after["loss"] < before[0]
+    assert model.predict_on_batch(x).shape == (64, 1)
+
+
+@requires_training
+def test_multi_output_losses_weights_and_metrics():
+    x = lamina.Input(shape=(4,))
+    h = layers.Dense(8, activation="relu")(x)
+    model = lamina.Model(
+        x,
+        {
+            "cls": layers.Dense(1, activation="sigmoid", name="cls")(h),
+            "reg": layers.Dense(1, name="reg")(h),
+        },
+    )
+    model.compile(
+        optimizer="adam",
+        loss={"cls": "binary_crossentropy", "reg": "mse"},
+        loss_weights={"cls": 1.0, "reg": 0.5},
+        metrics={"cls": ["accuracy"]},
+    )
+    xs, y = _binary_problem(64)
+    history = model.fit(xs, {"cls": y, "reg": xs[:, :1]}, epochs=2, verbose=0)
+    assert "cls_accuracy" in history.history and "loss" in history.history
+
+
+@requires_training
+def test_custom_train_step_written_once_for_every_backend():
+    class Custom(lamina.Model):
+        def __init__(self):
+            super().__init__()
+            self.dense = layers.Dense(1)
+            self.calls = 0
+
+        def call(self, x):
+            return self.dense(x)
+
+        def train_step(self, data):
+            x, y = data
+            self.calls += 1
+
+            def loss_fn():
+                y_pred = self(x, training=True)
+                return self.compute_loss(x=x, y=y, y_pred=y_pred), y_pred
+
+            (loss, y_pred), grads = lamina.value_and_grad(
+                loss_fn, self.trainable_variables, has_aux=True
+            )
+            self.optimizer.apply(grads, self.trainable_variables)
+            for metric in self.metrics:
+                if metric.name == "loss":
+                    metric.update_state(loss)
+            return self.compute_metrics(x, y, y_pred)
+
+    x = np.random.default_rng(0).normal(size=(64, 3)).astype("float32")
+    y = x @ np.array([[1.0], [-2.0], [0.5]], dtype="float32")
+    model = Custom()
+    model.compile(optimizer=lamina.optimizers.SGD(0.1), loss="mse")
+    history = model.fit(x, y, epochs=20, batch_size=64, verbose=0)
+    assert history.history["loss"][-1] < 0.05 * history.history["loss"][0]
+    assert model.calls >= 1
+
+
+@requires_training
+def test_dropout_and_batchnorm_inside_a_compiled_step():
+    lamina.utils.set_random_seed(0)
+    model = lamina.Sequential(
+        [
+            layers.Dense(8, input_shape=(4,)),
+            layers.BatchNormalization(),
+            layers.Dropout(0.5),
+            layers.Dense(1),
+        ]
+    )
+    model.compile(optimizer="adam", loss="mse")
+    x, y = _binary_problem(64)
+    bn = model.layers[1]
+    before = bn.moving_mean.numpy().copy()
+    model.fit(x, y, epochs=1, batch_size=16, verbose=0)
+    assert not np.allclose(bn.moving_mean.numpy(), before)
+    frozen = bn.moving_mean.numpy().copy()
+    model.predict(x, verbose=0)
+    model.evaluate(x, y, verbose=0)
+    np.testing.assert_array_equal(bn.moving_mean.numpy(), frozen)
+
+
+def test_fit_on_the_numpy_backend_is_explained():
+    if lamina.backend.backend() != "numpy":
+        pytest.skip("only the NumPy backend is inference-only")
+    model = _model()
+    model.compile(optimizer="sgd", loss="mse")
+    with pytest.raises(RuntimeError, match="inference only"):
+        model.fit(*_binary_problem(8), verbose=0)
+
+
+def test_fit_before_compile_is_explained():
+    model = _model()
+    with pytest.raises(RuntimeError, match="compile"):
+        model.fit(*_binary_problem(8), verbose=0)
+
+
+@pytest.mark.parametrize(
+    "xs,ys,match",
+    [
+        (np.zeros((10, 4), "float32"), np.zeros((9, 1), "float32"), "x has 10, y has 9"),
+        (np.zeros((0, 4), "float32"), np.zeros((0, 1), "float32"), "zero samples"),
+        (np.array([["a"] * 4] * 3), np.zeros((3, 1), "float32"), "strings or Python objects"),
+    ],
+)
+def test_bad_data_errors(xs, ys, match):
+    model = _model()
+    model.compile(optimizer="sgd", loss="mse")
+    with pytest.raises(ValueError, match=match):
+        model.fit(xs, ys, verbose=0)
+
+
+@requires_training
+def test_integer_labels_with_categorical_crossentropy_suggest_the_fix():
+    model = _model(units=10, activation="softmax")
+    model.compile(optimizer="sgd", loss="categorical_crossentropy")
+    x = np.zeros((8, 4), "float32")
+    y = np.arange(8) % 10
+    with pytest.raises(ValueError, match="sparse_categorical_crossentropy"):
+        model.fit(x, y, verbose=0)
+
+
+@pytest.mark.parametrize("kind", ["optimizer", "loss", "metrics"])
+def test_unknown_names_list_the_valid_ones(kind):
+    model = _model()
+    kwargs = {"optimizer": "sgd", "loss": "mse"}
+    if kind == "metrics" and lamina.backend.backend() == "numpy":
+        pytest.skip("metrics are resolved when training starts; the NumPy backend cannot train")
+    kwargs[kind] = "nonsense" if kind != "metrics" else ["nonsense"]
+    with pytest.raises(ValueError, match="nonsense"):
+        model.compile(**kwargs)
+        model.fit(*_binary_problem(8), verbose=0)
+
+
+@requires_training
+def test_nan_loss_finishes_normally_and_shows_nan(capsys):
+    x, y = _binary_problem(32)
+    y = y.copy()
+    y[0, 0] = np.nan
+    model = _model()
+    model.compile(optimizer="sgd", loss="mse")
+    history = model.fit(x, y, epochs=2, verbose=2)
+    assert np.isnan(history.history["loss"][-1])
+    assert "nan" in capsys.readouterr().out
