@@ -26,7 +26,7 @@ FAST = os.environ.get("LAMINA_EXAMPLE_FAST") == "1"
 num_classes = 10
 input_shape = (28, 28, 1)
 batch_size = 128
-epochs = 1 if FAST else 8
+epochs = 1 if FAST else 10
 
 print(f"Backend: {keras.backend.backend()}")
 

@@ -87,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     mnist.add_argument(
         "--epochs",
         type=_positive_int,
-        help="training epochs (default: chosen per model; 8 for the convnet)",
+        help="training epochs (default: chosen per model; 10 for the convnet)",
     )
     mnist.add_argument(
         "--batch-size", type=_positive_int, default=128, help="batch size (default: 128)"

@@ -11,8 +11,9 @@
    form through ``lamina.saving.serialization``; the rebuilt layer, given the same weights, gives
    the same output and the same config;
 5. gradients (jax / torch / tensorflow): ``trainer.value_and_grad`` of a random linear function of
-   the output reaches every trainable weight (and the input, for float inputs) with finite,
-   non-zero values;
+   the output (``training=True``), run as one compiled step (``trainer.compile_step``: jax.jit,
+   tf.function, eager torch), reaches every trainable weight (and the input, for float inputs)
+   with finite, non-zero values;
 6. Keras 3 oracle: ``keras.layers.<Name>(**init_kwargs)`` built on the same input, given the
    same weights (``set_weights(layer.get_weights())``; weight names and order must match
    Keras'), gives the same inference output within ``rtol`` / ``atol``.
@@ -354,7 +355,14 @@ def _check_gradients(layer, data, call_kwargs, check_input_grad, seed):
     variables = list(layer.trainable_weights) + graded_inputs
     if not variables:
         return
-    value, grads = trainer.value_and_grad(loss, variables)
+
+    def step(_):
+        return trainer.value_and_grad(loss, variables)
+
+    # One compiled step (jax.jit / tf.function / eager torch), as `fit` runs it: the layer's
+    # variables and random-seed states are its state.
+    state = _state_variables(layer) + graded_inputs
+    value, grads = trainer.compile_step(step, state)(0)
     assert np.isfinite(to_np(value)), f"loss is not finite: {to_np(value)}"
     assert len(grads) == len(variables)
     for v, g in zip(variables, grads):
@@ -363,6 +371,22 @@ def _check_gradients(layer, data, call_kwargs, check_input_grad, seed):
         assert g.shape == tuple(v.shape), f"gradient of {v.path} has shape {g.shape}"
         assert np.all(np.isfinite(g)), f"gradient of {v.path} is not finite"
         assert np.any(g != 0), f"gradient of {v.path} is all zeros"
+
+
+def _state_variables(layer):
+    """Every variable a call may read or assign: weights and seed-generator states."""
+    found, seen = [], set()
+    for sub in layer._flatten_layers():
+        candidates = list(sub.variables) if sub is layer else []
+        for value in vars(sub).values():
+            state = getattr(value, "state", None)
+            if isinstance(state, lamina.Variable):
+                candidates.append(state)
+        for v in candidates:
+            if id(v) not in seen:
+                seen.add(id(v))
+                found.append(v)
+    return found
 
 
 def _check_against_keras(layer, name, init_kwargs, data, call_kwargs, training, rtol, atol):

@@ -242,3 +242,27 @@ def test_update_inside_compiled_step(name, kwargs, kind):
     np.testing.assert_allclose(
         to_numpy(compiled.result()), to_numpy(eager.result()), rtol=1e-5, atol=1e-6
     )
+
+
+def test_custom_metric_subclass():
+    """A Keras-style custom metric: state from `add_weight`, updates with `assign_add`."""
+
+    class CountPositives(metrics.Metric):
+        def __init__(self, name="count_positives", **kwargs):
+            super().__init__(name=name, **kwargs)
+            self.count = self.add_weight(name="count")
+
+        def update_state(self, y_true, y_pred, sample_weight=None):
+            positive = lamina.ops.cast(lamina.ops.greater(y_pred, 0.5), self.dtype)
+            self.count.assign_add(lamina.ops.sum(positive))
+
+        def result(self):
+            return self.count.value
+
+    m = CountPositives()
+    m.update_state(None, np.array([0.2, 0.7, 0.9], "float32"))
+    m.update_state(None, np.array([0.6], "float32"))
+    assert float(to_numpy(m.result())) == 3.0
+    m.reset_state()
+    assert float(to_numpy(m.result())) == 0.0
+    assert [v.path for v in m.variables] == ["count_positives/count"]

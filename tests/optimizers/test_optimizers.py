@@ -299,3 +299,18 @@ def test_compiled_train_step_matches_eager(name):
     np.testing.assert_allclose(to_numpy(b2.value), to_numpy(b1.value), rtol=1e-5, atol=1e-6)
     assert int(to_numpy(opt2.iterations.value)) == STEPS
     assert not np.allclose(to_numpy(w2.value), W0)
+
+
+@pytest.mark.parametrize(
+    "name,kwargs",
+    [("Adam", {"amsgrad": True}), ("RMSprop", {"centered": True, "momentum": 0.5}),
+     ("SGD", {"momentum": 0.9}), ("Adadelta", {}), ("Lion", {})],
+)  # fmt: skip
+def test_variables_in_keras_order(name, kwargs):
+    """Optimizer variables come in Keras's order and shapes (saved optimizer state lines up)."""
+    ours = getattr(optimizers, name)(**kwargs)
+    ours.build([lamina.Variable(W0, name="w"), lamina.Variable(B0, name="b")])
+    theirs = getattr(keras.optimizers, name)(**kwargs)
+    theirs.build([keras.Variable(W0, name="w"), keras.Variable(B0, name="b")])
+    assert [v.name for v in ours.variables] == [v.name for v in theirs.variables]
+    assert [tuple(v.shape) for v in ours.variables] == [tuple(v.shape) for v in theirs.variables]

@@ -240,7 +240,9 @@ class Softmax(_Elementwise):
             big_negative = -3e4 if dtypes.standardize_dtype(inputs.dtype) == "float16" else -1e9
             inputs = ops.where(mask, inputs, big_negative)
         if self._multi:
-            out = ops.exp(ops.subtract(inputs, ops.logsumexp(inputs, axis=self._axis, keepdims=True)))
+            out = ops.exp(
+                ops.subtract(inputs, ops.logsumexp(inputs, axis=self._axis, keepdims=True))
+            )
         else:
             out = ops.softmax(inputs, axis=self._axis)
         if mask is not None:

@@ -27,7 +27,15 @@ _CONTEXT = threading.local()
 
 # Attributes that reference layers or variables without owning them.
 _UNTRACKED = frozenset(
-    {"_init_args", "_inbound_nodes", "_functional", "_input_layers", "_output_layers", "_nodes", "_layer_plan"}
+    {
+        "_init_args",
+        "_inbound_nodes",
+        "_functional",
+        "_input_layers",
+        "_output_layers",
+        "_nodes",
+        "_layer_plan",
+    }
 )
 
 
@@ -582,4 +590,3 @@ def _own_init_params(cls):
     params = inspect.signature(cls.__init__).parameters
     base = {"self", "kwargs", "args", "name", "trainable", "dtype", "autocast"}
     return [p for p in params if p not in base and params[p].kind is not params[p].VAR_KEYWORD]
-

@@ -24,7 +24,9 @@ def _positive_int(value, arg, layer):
         except (TypeError, ValueError):
             ok = False
         if not ok:
-            raise ValueError(f"{layer}: `{arg}` must be a positive integer. Received: {arg}={value!r}")
+            raise ValueError(
+                f"{layer}: `{arg}` must be a positive integer. Received: {arg}={value!r}"
+            )
         value = int(value)
     if value <= 0:
         raise ValueError(f"{layer}: `{arg}` must be a positive integer. Received: {arg}={value!r}")
@@ -497,9 +499,7 @@ def _serialize_function(fn):
             return {"class_name": "function", "config": name, "module": module}
     code = getattr(fn, "__code__", None)
     if code is None:
-        raise ValueError(
-            f"Lambda: cannot serialize {fn!r}; give a Python function or a Lamina op."
-        )
+        raise ValueError(f"Lambda: cannot serialize {fn!r}; give a Python function or a Lamina op.")
     closure = None
     if fn.__closure__:
         closure = [cell.cell_contents for cell in fn.__closure__]

@@ -12,8 +12,16 @@ class InputLayer(Layer):
     """The layer behind `lamina.Input`; it holds the model's symbolic input tensor."""
 
     def __init__(
-        self, shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None,
-        input_tensor=None, optional=False, name=None, **kwargs,
+        self,
+        shape=None,
+        batch_size=None,
+        dtype=None,
+        sparse=None,
+        batch_shape=None,
+        input_tensor=None,
+        optional=False,
+        name=None,
+        **kwargs,
     ):
         if "input_shape" in kwargs:
             shape = kwargs.pop("input_shape")
@@ -72,8 +80,16 @@ class InputLayer(Layer):
         }
 
 
-def Input(shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None, name=None,
-          tensor=None, optional=False):
+def Input(
+    shape=None,
+    batch_size=None,
+    dtype=None,
+    sparse=None,
+    batch_shape=None,
+    name=None,
+    tensor=None,
+    optional=False,
+):
     """A symbolic input of a functional model.
 
     Args:
@@ -89,7 +105,12 @@ def Input(shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None
         (None, 28, 28, 1)
     """
     layer = InputLayer(
-        shape=shape, batch_size=batch_size, dtype=dtype, sparse=sparse, batch_shape=batch_shape,
-        name=name, optional=optional,
+        shape=shape,
+        batch_size=batch_size,
+        dtype=dtype,
+        sparse=sparse,
+        batch_shape=batch_shape,
+        name=name,
+        optional=optional,
     )
     return layer.output_tensor

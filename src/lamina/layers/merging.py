@@ -342,7 +342,9 @@ class Dot(_Merge):
                 )
             axes = tuple(axes)
         elif isinstance(axes, bool) or not isinstance(axes, int):
-            raise ValueError(f"Dot: `axes` must be an int or a pair of ints. Received: axes={axes!r}")
+            raise ValueError(
+                f"Dot: `axes` must be an int or a pair of ints. Received: axes={axes!r}"
+            )
         self.axes = axes
         self.normalize = bool(normalize)
         self.supports_masking = False

@@ -41,9 +41,7 @@ class Node:
         for i, t in enumerate(self.output_tensors):
             t._history = (self, i)
         # The common case (one tensor in, nothing else) runs without rebuilding structures.
-        self.simple = (
-            len(args) == 1 and not self.kwargs and isinstance(args[0], KerasTensor)
-        )
+        self.simple = len(args) == 1 and not self.kwargs and isinstance(args[0], KerasTensor)
 
     @property
     def parent_nodes(self):

@@ -31,8 +31,17 @@ class _Normalization(Layer):
 
     supports_masking = True
 
-    def _init_affine(self, center, scale, beta_initializer, gamma_initializer, beta_regularizer,
-                     gamma_regularizer, beta_constraint, gamma_constraint):
+    def _init_affine(
+        self,
+        center,
+        scale,
+        beta_initializer,
+        gamma_initializer,
+        beta_regularizer,
+        gamma_regularizer,
+        beta_constraint,
+        gamma_constraint,
+    ):
         self.center = bool(center)
         self.scale = bool(scale)
         self.beta_initializer = initializers.get(beta_initializer)
@@ -141,8 +150,16 @@ class BatchNormalization(_Normalization):
         self.momentum = float(momentum)
         self.epsilon = float(epsilon)
         self.synchronized = bool(synchronized)
-        self._init_affine(center, scale, beta_initializer, gamma_initializer, beta_regularizer,
-                          gamma_regularizer, beta_constraint, gamma_constraint)
+        self._init_affine(
+            center,
+            scale,
+            beta_initializer,
+            gamma_initializer,
+            beta_regularizer,
+            gamma_regularizer,
+            beta_constraint,
+            gamma_constraint,
+        )
         self.moving_mean_initializer = initializers.get(moving_mean_initializer)
         self.moving_variance_initializer = initializers.get(moving_variance_initializer)
 
@@ -208,14 +225,19 @@ class BatchNormalization(_Normalization):
         if mask is None:
             return ops.moments(x, axes=self._reduction_axes, synchronized=self.synchronized)
         weights = ops.expand_dims(ops.cast(mask, x.dtype), -1)
-        total = ops.add(ops.sum(weights, axis=self._reduction_axes, keepdims=True), config.epsilon())
+        total = ops.add(
+            ops.sum(weights, axis=self._reduction_axes, keepdims=True), config.epsilon()
+        )
         mean = ops.divide(
             ops.sum(ops.multiply(weights, x), axis=self._reduction_axes, keepdims=True), total
         )
         centered = ops.subtract(ops.multiply(weights, x), mean)
         variance = ops.divide(
-            ops.sum(ops.multiply(weights, ops.square(centered)), axis=self._reduction_axes,
-                    keepdims=True),
+            ops.sum(
+                ops.multiply(weights, ops.square(centered)),
+                axis=self._reduction_axes,
+                keepdims=True,
+            ),
             total,
         )
         return ops.reshape(mean, (-1,)), ops.reshape(variance, (-1,))
@@ -228,9 +250,7 @@ class BatchNormalization(_Normalization):
             "epsilon": self.epsilon,
             **self._affine_config(),
             "moving_mean_initializer": initializers.serialize(self.moving_mean_initializer),
-            "moving_variance_initializer": initializers.serialize(
-                self.moving_variance_initializer
-            ),
+            "moving_variance_initializer": initializers.serialize(self.moving_variance_initializer),
             "synchronized": self.synchronized,
         }
 
@@ -280,8 +300,16 @@ class LayerNormalization(_Normalization):
         self.axis = axis
         self.epsilon = float(epsilon)
         self.rms_scaling = bool(rms_scaling)
-        self._init_affine(center, scale, beta_initializer, gamma_initializer, beta_regularizer,
-                          gamma_regularizer, beta_constraint, gamma_constraint)
+        self._init_affine(
+            center,
+            scale,
+            beta_initializer,
+            gamma_initializer,
+            beta_regularizer,
+            gamma_regularizer,
+            beta_constraint,
+            gamma_constraint,
+        )
 
     def build(self, input_shape):
         ndim = len(input_shape)
@@ -295,8 +323,9 @@ class LayerNormalization(_Normalization):
                 f"shape {tuple(input_shape)}."
             )
         # As Keras: RMS scaling always has a gamma and never a beta.
-        self._add_affine(shape, scale=self.scale or self.rms_scaling,
-                         center=self.center and not self.rms_scaling)
+        self._add_affine(
+            shape, scale=self.scale or self.rms_scaling, center=self.center and not self.rms_scaling
+        )
         self._axes = axes
         broadcast = [1] * ndim
         for a in axes:
@@ -382,8 +411,16 @@ class GroupNormalization(_Normalization):
         self.groups = groups
         self.axis = axis
         self.epsilon = float(epsilon)
-        self._init_affine(center, scale, beta_initializer, gamma_initializer, beta_regularizer,
-                          gamma_regularizer, beta_constraint, gamma_constraint)
+        self._init_affine(
+            center,
+            scale,
+            beta_initializer,
+            gamma_initializer,
+            beta_regularizer,
+            gamma_regularizer,
+            beta_constraint,
+            gamma_constraint,
+        )
 
     def build(self, input_shape):
         ndim = len(input_shape)

@@ -69,9 +69,7 @@ def _check_shape_arg(layer, arg, value):
     except TypeError:
         value = (value,)
     if not all(isinstance(d, int) and not isinstance(d, bool) for d in value):
-        raise ValueError(
-            f"{layer}: `{arg}` must be a tuple of integers. Received: {arg}={value!r}"
-        )
+        raise ValueError(f"{layer}: `{arg}` must be a tuple of integers. Received: {arg}={value!r}")
     return value
 
 
@@ -190,9 +188,7 @@ class RepeatVector(_KeepDtype):
     def __init__(self, n, **kwargs):
         super().__init__(**kwargs)
         if isinstance(n, bool) or not isinstance(n, int) or n < 0:
-            raise ValueError(
-                f"RepeatVector: `n` must be a non-negative integer. Received: n={n!r}"
-            )
+            raise ValueError(f"RepeatVector: `n` must be a non-negative integer. Received: n={n!r}")
         self.n = n
         self.input_spec = InputSpec(ndim=2)
 

@@ -44,7 +44,9 @@ def sparse_categorical_accuracy(y_true, y_pred):
     """1.0 where the integer label ``y_true`` equals the arg-max of ``y_pred``.
 
     Example:
-        >>> sparse_categorical_accuracy(np.array([1, 0]), np.array([[0.2, 0.8], [0.3, 0.7]]))
+        >>> y_pred = np.array([[0.2, 0.8], [0.3, 0.7]])
+        >>> lamina.ops.convert_to_numpy(sparse_categorical_accuracy(np.array([1, 0]), y_pred))
+        array([1., 0.], dtype=float32)
     """
     y_pred = ops.convert_to_tensor(y_pred)
     y_true = ops.convert_to_tensor(y_true)

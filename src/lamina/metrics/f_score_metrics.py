@@ -140,7 +140,7 @@ class F1Score(FBetaScore):
         >>> m = F1Score(average="macro", threshold=0.5)
         >>> m.update_state(np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([[0.9, 0.2], [0.6, 0.7]]))
         >>> round(float(m.result()), 4)
-        0.6667
+        0.8333
     """
 
     def __init__(self, average=None, threshold=None, name="f1_score", dtype=None):

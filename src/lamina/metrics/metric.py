@@ -49,6 +49,10 @@ class Metric:
         self._variables.append(v)
         return v
 
+    def add_weight(self, shape=(), initializer=None, dtype=None, name=None):
+        """Keras's other spelling of `add_variable` (zeros unless ``initializer`` is given)."""
+        return self.add_variable(shape, initializer=initializer or "zeros", dtype=dtype, name=name)
+
     def update_state(self, *args, **kwargs):
         raise TypeError(f"{type(self).__name__} must define `update_state`.")
 

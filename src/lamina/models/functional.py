@@ -143,8 +143,10 @@ class Functional(Model):
                         if layer._call_accepts_mask and "mask" not in kwargs:
                             kwargs["mask"] = in_masks
                 out = layer(*args, **kwargs)
-            if node.output_tensors and len(node.output_tensors) == 1 and not isinstance(
-                node.outputs, (list, tuple, dict)
+            if (
+                node.output_tensors
+                and len(node.output_tensors) == 1
+                and not isinstance(node.outputs, (list, tuple, dict))
             ):
                 values[id(node.outputs)] = out
                 flat_out = (out,)

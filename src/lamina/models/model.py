@@ -68,10 +68,22 @@ class Model(Trainer, Layer):
             f"Layers: {[layer.name for layer in layers]}"
         )
 
-    def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
-                show_trainable=False, layer_range=None):
+    def summary(
+        self,
+        line_length=None,
+        positions=None,
+        print_fn=None,
+        expand_nested=False,
+        show_trainable=False,
+        layer_range=None,
+    ):
         """Print a table of layers, output shapes and parameter counts."""
         from lamina.utils.summary import print_summary
 
-        print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn,
-                      show_trainable=show_trainable)
+        print_summary(
+            self,
+            line_length=line_length,
+            positions=positions,
+            print_fn=print_fn,
+            show_trainable=show_trainable,
+        )

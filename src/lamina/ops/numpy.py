@@ -107,6 +107,7 @@ __all__ = [
     "fmod",
     "full",
     "full_like",
+    "gcd",
     "geomspace",
     "get_item",
     "greater",
@@ -132,6 +133,8 @@ __all__ = [
     "isreal",
     "kaiser",
     "kron",
+    "lcm",
+    "ldexp",
     "left_shift",
     "less",
     "less_equal",
@@ -159,8 +162,23 @@ __all__ = [
     "moveaxis",
     "multiply",
     "nan_to_num",
+    "nanargmax",
+    "nanargmin",
+    "nancumprod",
+    "nancumsum",
+    "nanmax",
+    "nanmean",
+    "nanmedian",
+    "nanmin",
+    "nanpercentile",
+    "nanprod",
+    "nanquantile",
+    "nanstd",
+    "nansum",
+    "nanvar",
     "ndim",
     "negative",
+    "nextafter",
     "nonzero",
     "not_equal",
     "ones",
@@ -292,8 +310,11 @@ def _axes(op: str, axis, ndim: int, arg: str = "axis"):
 
 
 def _check_axis(op: str, x, axis, arg: str = "axis") -> None:
-    if axis is not None:
-        _axes(op, axis, _ndim(x), arg)
+    if axis is None:
+        return
+    if type(axis) is int and -_ndim(x) <= axis < _ndim(x):
+        return
+    _axes(op, axis, _ndim(x), arg)
 
 
 def _check_choice(op: str, arg: str, value, choices) -> None:
@@ -1057,6 +1078,40 @@ def select(condlist, choicelist, default=0):
     return B.numpy.select(condlist, choicelist, default=default)
 
 
+# Number theory and floating-point steps -----------------------------------------------------
+
+
+def gcd(x1, x2):
+    """Greatest common divisor of integers, element-wise."""
+    if any_symbolic(x1, x2):
+        return symbolic.elementwise(x1, x2)
+    return B.numpy.gcd(x1, x2)
+
+
+def lcm(x1, x2):
+    """Least common multiple of integers, element-wise."""
+    if any_symbolic(x1, x2):
+        return symbolic.elementwise(x1, x2)
+    return B.numpy.lcm(x1, x2)
+
+
+def ldexp(x1, x2):
+    """``x1 * 2**x2`` element-wise (``x2`` integer)."""
+    d2 = dtype_of(x2)
+    if not (dtypes.is_int(d2) or d2 in ("bool", dtypes.WEAK_INT)):
+        raise TypeError(f"`ops.ldexp`: `x2` must hold integers. Received: x2 with dtype {d2}")
+    if any_symbolic(x1, x2):
+        return symbolic.elementwise(x1, x2, dtype=_float_result_dtype(x1, x2))
+    return B.numpy.ldexp(x1, x2)
+
+
+def nextafter(x1, x2):
+    """The next representable float after ``x1`` toward ``x2``, element-wise."""
+    if any_symbolic(x1, x2):
+        return symbolic.elementwise(x1, x2, dtype=_float_result_dtype(x1, x2))
+    return B.numpy.nextafter(x1, x2)
+
+
 # Reductions ---------------------------------------------------------------------------------
 
 
@@ -1278,6 +1333,131 @@ def cumprod(x, axis=None, dtype=None):
         return _cumulative("cumprod", x, axis, dtype)
     _check_axis("cumprod", x, axis)
     return B.numpy.cumprod(x, axis=axis, dtype=dtype)
+
+
+# NaN-ignoring reductions --------------------------------------------------------------------
+
+
+def nansum(x, axis=None, keepdims=False):
+    """Sum over ``axis``, treating NaNs as zero."""
+    if any_symbolic(x):
+        return _reduced("nansum", x, axis, keepdims, _sum_dtype)
+    _check_axis("nansum", x, axis)
+    return B.numpy.nansum(x, axis=axis, keepdims=keepdims)
+
+
+def nanprod(x, axis=None, keepdims=False):
+    """Product over ``axis``, treating NaNs as one."""
+    if any_symbolic(x):
+        return _reduced("nanprod", x, axis, keepdims, _sum_dtype)
+    _check_axis("nanprod", x, axis)
+    return B.numpy.nanprod(x, axis=axis, keepdims=keepdims)
+
+
+def nanmean(x, axis=None, keepdims=False):
+    """Mean over ``axis`` of the non-NaN elements (NaN where all are NaN).
+
+    Example:
+        >>> lamina.ops.nanmean(np.array([1.0, np.nan, 3.0]))  # 2.0
+    """
+    if any_symbolic(x):
+        return _reduced("nanmean", x, axis, keepdims, _float_dtype)
+    _check_axis("nanmean", x, axis)
+    return B.numpy.nanmean(x, axis=axis, keepdims=keepdims)
+
+
+def nanvar(x, axis=None, keepdims=False):
+    """Variance over ``axis`` of the non-NaN elements."""
+    if any_symbolic(x):
+        return _reduced("nanvar", x, axis, keepdims, _float_dtype)
+    _check_axis("nanvar", x, axis)
+    return B.numpy.nanvar(x, axis=axis, keepdims=keepdims)
+
+
+def nanstd(x, axis=None, keepdims=False):
+    """Standard deviation over ``axis`` of the non-NaN elements."""
+    if any_symbolic(x):
+        return _reduced("nanstd", x, axis, keepdims, _float_dtype)
+    _check_axis("nanstd", x, axis)
+    return B.numpy.nanstd(x, axis=axis, keepdims=keepdims)
+
+
+def nanmax(x, axis=None, keepdims=False):
+    """Maximum over ``axis`` ignoring NaNs (NaN where all are NaN)."""
+    if any_symbolic(x):
+        return _reduced("nanmax", x, axis, keepdims, None)
+    _check_axis("nanmax", x, axis)
+    return B.numpy.nanmax(x, axis=axis, keepdims=keepdims)
+
+
+def nanmin(x, axis=None, keepdims=False):
+    """Minimum over ``axis`` ignoring NaNs (NaN where all are NaN)."""
+    if any_symbolic(x):
+        return _reduced("nanmin", x, axis, keepdims, None)
+    _check_axis("nanmin", x, axis)
+    return B.numpy.nanmin(x, axis=axis, keepdims=keepdims)
+
+
+def nanargmax(x, axis=None, keepdims=False):
+    """Index (int32) of the maximum along ``axis`` ignoring NaNs."""
+    if axis is not None:
+        _axis("nanargmax", axis, _ndim(x))
+    if any_symbolic(x):
+        return _arg_reduce("nanargmax", x, axis, keepdims)
+    return B.numpy.nanargmax(x, axis=axis, keepdims=keepdims)
+
+
+def nanargmin(x, axis=None, keepdims=False):
+    """Index (int32) of the minimum along ``axis`` ignoring NaNs."""
+    if axis is not None:
+        _axis("nanargmin", axis, _ndim(x))
+    if any_symbolic(x):
+        return _arg_reduce("nanargmin", x, axis, keepdims)
+    return B.numpy.nanargmin(x, axis=axis, keepdims=keepdims)
+
+
+def nancumsum(x, axis=None, dtype=None):
+    """Cumulative sum along ``axis``, treating NaNs as zero."""
+    if any_symbolic(x):
+        return _cumulative("nancumsum", x, axis, dtype)
+    _check_axis("nancumsum", x, axis)
+    return B.numpy.nancumsum(x, axis=axis, dtype=dtype)
+
+
+def nancumprod(x, axis=None, dtype=None):
+    """Cumulative product along ``axis``, treating NaNs as one."""
+    if any_symbolic(x):
+        return _cumulative("nancumprod", x, axis, dtype)
+    _check_axis("nancumprod", x, axis)
+    return B.numpy.nancumprod(x, axis=axis, dtype=dtype)
+
+
+def nanquantile(x, q, axis=None, method="linear", keepdims=False):
+    """The ``q``-th quantiles over ``axis`` of the non-NaN elements."""
+    _check_choice("nanquantile", "method", method, _QUANTILE_METHODS)
+    if any_symbolic(x, q):
+        r = _reduced("nanquantile", x, axis, keepdims, _float_dtype)
+        return KerasTensor((*shape_of(q), *r.shape), r.dtype)
+    _check_axis("nanquantile", x, axis)
+    return B.numpy.nanquantile(x, q, axis=axis, method=method, keepdims=keepdims)
+
+
+def nanpercentile(x, q, axis=None, method="linear", keepdims=False):
+    """The ``q``-th percentiles over ``axis`` of the non-NaN elements."""
+    _check_choice("nanpercentile", "method", method, _QUANTILE_METHODS)
+    if any_symbolic(x, q):
+        r = _reduced("nanpercentile", x, axis, keepdims, _float_dtype)
+        return KerasTensor((*shape_of(q), *r.shape), r.dtype)
+    _check_axis("nanpercentile", x, axis)
+    return B.numpy.nanpercentile(x, q, axis=axis, method=method, keepdims=keepdims)
+
+
+def nanmedian(x, axis=None, keepdims=False):
+    """Median over ``axis`` of the non-NaN elements."""
+    if any_symbolic(x):
+        return _reduced("nanmedian", x, axis, keepdims, _float_dtype)
+    _check_axis("nanmedian", x, axis)
+    return B.numpy.nanmedian(x, axis=axis, keepdims=keepdims)
 
 
 # Sorting and searching ----------------------------------------------------------------------

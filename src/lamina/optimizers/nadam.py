@@ -22,7 +22,7 @@ class Nadam(Optimizer):
         >>> w = lamina.Variable(np.ones((2,)), name="w")
         >>> _ = opt.apply([np.ones((2,))], [w])
         >>> print(w.numpy().round(4))
-        [0.8 0.8]
+        [0.8937 0.8937]
     """
 
     def __init__(

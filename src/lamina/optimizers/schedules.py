@@ -38,7 +38,7 @@ class ExponentialDecay(LearningRateSchedule):
 
     Example:
         >>> s = ExponentialDecay(0.1, decay_steps=10, decay_rate=0.5)
-        >>> print(float(s(10)))
+        >>> print(round(float(s(10)), 4))
         0.05
     """
 
@@ -87,7 +87,7 @@ class InverseTimeDecay(LearningRateSchedule):
 
     Example:
         >>> s = InverseTimeDecay(0.1, decay_steps=1, decay_rate=1.0)
-        >>> print(float(s(1)))
+        >>> print(round(float(s(1)), 4))
         0.05
     """
 

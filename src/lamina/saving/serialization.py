@@ -75,8 +75,10 @@ def serialize_object(obj) -> dict:
 serialize_layer = serialize_object
 
 
-def resolve_class(class_name: str, registered: str | None = None, custom_objects=None):
-    """Find a class by name in custom objects, the registry, then Lamina's public namespaces."""
+def resolve_class(class_name: str, registered: str | None = None, custom_objects=None,
+                  module: str | None = None):
+    """Find a class by name in custom objects, the registry, then Lamina's public namespaces
+    (the namespace that ``module`` names first: a metric and a loss may share a class name)."""
     import importlib
 
     custom = {**getattr(_SCOPE, "objects", {}), **(custom_objects or {})}
@@ -85,7 +87,12 @@ def resolve_class(class_name: str, registered: str | None = None, custom_objects
             return custom[key]
         if key and key in _REGISTRY:
             return _REGISTRY[key]
-    for namespace in _NAMESPACES:
+    namespaces = list(_NAMESPACES)
+    if module:
+        parts = module.split(".")
+        preferred = [n for n in namespaces if n.split(".")[1] in parts[1:2]]
+        namespaces = preferred + [n for n in namespaces if n not in preferred]
+    for namespace in namespaces:
         try:
             module = importlib.import_module(namespace)
         except ImportError:
@@ -104,7 +111,8 @@ def deserialize_object(config: dict, custom_objects=None):
         raise ValueError(
             f"A serialized object must be a dict with 'class_name' and 'config'. Received: {config!r}"
         )
-    cls = resolve_class(config["class_name"], config.get("registered_name"), custom_objects)
+    cls = resolve_class(config["class_name"], config.get("registered_name"), custom_objects,
+                        module=config.get("module"))
     inner = config.get("config", {})
     from_config = cls.from_config
     try:

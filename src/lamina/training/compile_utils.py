@@ -12,8 +12,9 @@ def _output_names(model):
         return sorted(outputs)
     flat = getattr(model, "_flat_outputs", None)
     if flat and len(flat) > 1:
-        return [t._history[0].layer.name if t._history else f"output_{i}" for i, t in
-                enumerate(flat)]
+        return [
+            t._history[0].layer.name if t._history else f"output_{i}" for i, t in enumerate(flat)
+        ]
     return None
 
 
@@ -37,8 +38,7 @@ def _match_outputs(spec, names, what):
             )
         return list(spec)
     if isinstance(spec, (list, tuple)) and what == "metrics":
-        if len(spec) == len(names) and all(isinstance(s, (list, tuple)) or s is None
-                                           for s in spec):
+        if len(spec) == len(names) and all(isinstance(s, (list, tuple)) or s is None for s in spec):
             return list(spec)
         return [spec for _ in names]
     return [spec for _ in names]
@@ -80,8 +80,7 @@ class CompileLoss:
 
         self.output_names = output_names
         specs = _match_outputs(loss, output_names, "loss")
-        self.losses = [_as_loss_object(losses.get(s)) if s is not None else None
-                       for s in specs]
+        self.losses = [_as_loss_object(losses.get(s)) if s is not None else None for s in specs]
         if loss_weights is None:
             self.weights = [1.0] * len(specs)
         elif isinstance(loss_weights, dict):
@@ -140,6 +139,7 @@ class CompileMetrics:
                 items = spec if isinstance(spec, (list, tuple)) else [spec]
                 for item in items:
                     metric = resolve_metric(item, trues[i], preds[i])
+                    _build_metric_state(metric, trues[i], preds[i])
                     if self.output_names:
                         metric.name = f"{self.output_names[i]}_{metric.name}"
                     if weighted:
@@ -163,6 +163,20 @@ class CompileMetrics:
         return [v for m, _, _ in self.metrics for v in m.variables]
 
 
+def _build_metric_state(metric, y_true, y_pred):
+    """Metrics whose state depends on the data shapes (AUC with multi_label, F1Score,
+    R2Score) create it here, before any step is compiled."""
+    if getattr(metric, "_built", True):
+        return
+    true_shape, pred_shape = tuple(y_true.shape), tuple(y_pred.shape)
+    import inspect
+
+    if len(inspect.signature(metric.build).parameters) == 1:
+        metric.build(pred_shape)
+    else:
+        metric.build(true_shape, pred_shape)
+
+
 def resolve_metric(identifier, y_true, y_pred):
     """A metric object for ``identifier``; "accuracy"/"acc" and "crossentropy"/"ce" pick the
     binary, sparse or categorical variant from the label and prediction shapes, as Keras does."""
@@ -179,13 +193,24 @@ def resolve_metric(identifier, y_true, y_pred):
         if binary:
             cls = metrics_module.BinaryAccuracy if accuracy else metrics_module.BinaryCrossentropy
         elif sparse:
-            cls = (metrics_module.SparseCategoricalAccuracy if accuracy
-                   else metrics_module.SparseCategoricalCrossentropy)
+            cls = (
+                metrics_module.SparseCategoricalAccuracy
+                if accuracy
+                else metrics_module.SparseCategoricalCrossentropy
+            )
         else:
-            cls = (metrics_module.CategoricalAccuracy if accuracy
-                   else metrics_module.CategoricalCrossentropy)
+            cls = (
+                metrics_module.CategoricalAccuracy
+                if accuracy
+                else metrics_module.CategoricalCrossentropy
+            )
         return cls(name=identifier)
-    return metrics_module.get(identifier)
+    metric = metrics_module.get(identifier)
+    if not isinstance(metric, metrics_module.Metric):
+        metric = metrics_module.MeanMetricWrapper(metric)
+    if isinstance(identifier, str):
+        metric.name = identifier  # logs use the name the user wrote ("mae"), as in Keras
+    return metric
 
 
 def unpack_x_y_sample_weight(data):

@@ -54,9 +54,12 @@ def _structure_to_arrays(data, where):
         return None
     if isinstance(data, dict):
         return {k: _as_array(v, f"{where}[{k!r}]") for k, v in data.items()}
-    if isinstance(data, (list, tuple)) and data and all(
-        hasattr(d, "shape") or isinstance(d, (list, tuple)) for d in data
-    ) and not _is_plain_nested_numbers(data):
+    if (
+        isinstance(data, (list, tuple))
+        and data
+        and all(hasattr(d, "shape") or isinstance(d, (list, tuple)) for d in data)
+        and not _is_plain_nested_numbers(data)
+    ):
         return type(data)(_as_array(v, f"{where}[{i}]") for i, v in enumerate(data))
     return _as_array(data, where)
 
@@ -73,8 +76,16 @@ def _is_plain_nested_numbers(data):
 class ArrayDataAdapter(DataAdapter):
     """NumPy arrays or framework tensors (single, list or dict), sliced into batches."""
 
-    def __init__(self, x, y=None, sample_weight=None, batch_size=None, shuffle=False,
-                 class_weight=None, steps=None):
+    def __init__(
+        self,
+        x,
+        y=None,
+        sample_weight=None,
+        batch_size=None,
+        shuffle=False,
+        class_weight=None,
+        steps=None,
+    ):
         self.x = _structure_to_arrays(x, "x")
         self.y = _structure_to_arrays(y, "y")
         self.sample_weight = _structure_to_arrays(sample_weight, "sample_weight")
@@ -103,8 +114,9 @@ class ArrayDataAdapter(DataAdapter):
         if class_weight is not None:
             if self.y is None or isinstance(self.y, (list, tuple, dict)):
                 raise ValueError("`class_weight` needs a single array of targets `y`.")
-            self.sample_weight = _class_weights_to_sample_weights(self.y, class_weight,
-                                                                  self.sample_weight)
+            self.sample_weight = _class_weights_to_sample_weights(
+                self.y, class_weight, self.sample_weight
+            )
         self.batch_size = int(batch_size or 32)
         if self.batch_size <= 0:
             raise ValueError(f"`batch_size` must be a positive int. Received: {batch_size}")
@@ -182,7 +194,9 @@ def _shuffle_rng():
 
 
 def _class_weights_to_sample_weights(y, class_weight, sample_weight):
-    labels = np.argmax(y, axis=-1) if y.ndim > 1 and y.shape[-1] > 1 else y.reshape(len(y), -1)[:, 0]
+    labels = (
+        np.argmax(y, axis=-1) if y.ndim > 1 and y.shape[-1] > 1 else y.reshape(len(y), -1)[:, 0]
+    )
     labels = labels.astype("int64")
     table = np.ones(int(max(labels.max(), max(class_weight)) + 1), dtype="float32")
     for cls, weight in class_weight.items():
@@ -199,8 +213,9 @@ def _is_array_like(x):
     )
 
 
-def get_adapter(x, y=None, sample_weight=None, batch_size=None, steps=None, shuffle=False,
-                class_weight=None):
+def get_adapter(
+    x, y=None, sample_weight=None, batch_size=None, steps=None, shuffle=False, class_weight=None
+):
     """The adapter for ``x`` (and ``y``, ``sample_weight``)."""
     from lamina.training import data_adapters
 
@@ -252,8 +267,10 @@ def split_for_validation(x, y, sample_weight, validation_split):
     def tail(a):
         return None if a is None else a[cut:]
 
-    train = tuple(tree.map_structure(head, d) if d is not None else None
-                  for d in (x, y, sample_weight))
-    val = tuple(tree.map_structure(tail, d) if d is not None else None
-                for d in (x, y, sample_weight))
+    train = tuple(
+        tree.map_structure(head, d) if d is not None else None for d in (x, y, sample_weight)
+    )
+    val = tuple(
+        tree.map_structure(tail, d) if d is not None else None for d in (x, y, sample_weight)
+    )
     return train, val

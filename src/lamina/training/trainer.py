@@ -62,9 +62,18 @@ class Trainer:
         self._in_fit = False
 
     # compile ----------------------------------------------------------------------------
-    def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None,
-                weighted_metrics=None, run_eagerly=False, steps_per_execution=1,
-                jit_compile="auto", auto_scale_loss=True):
+    def compile(
+        self,
+        optimizer="rmsprop",
+        loss=None,
+        loss_weights=None,
+        metrics=None,
+        weighted_metrics=None,
+        run_eagerly=False,
+        steps_per_execution=1,
+        jit_compile="auto",
+        auto_scale_loss=True,
+    ):
         """Configure training: the optimizer, the loss(es) and the metrics to report."""
         from lamina import metrics as metrics_module
         from lamina import optimizers
@@ -152,8 +161,9 @@ class Trainer:
 
         def loss_fn():
             y_pred = self(x, training=True)
-            loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight,
-                                     training=True)
+            loss = self.compute_loss(
+                x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=True
+            )
             return loss, y_pred
 
         (loss, y_pred), grads = value_and_grad(loss_fn, trainable, has_aux=True)
@@ -167,8 +177,9 @@ class Trainer:
         x, y, sample_weight = unpack_x_y_sample_weight(data)
         self._clear_losses()
         y_pred = self(x, training=False)
-        loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight,
-                                 training=False)
+        loss = self.compute_loss(
+            x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=False
+        )
         self._loss_tracker.update_state(loss, sample_weight=batch_size_of(x))
         return self.compute_metrics(x, y, y_pred, sample_weight)
 
@@ -195,13 +206,16 @@ class Trainer:
         key = (kind, n)
         if key in self._step_cache:
             return self._step_cache[key]
-        step = {"train": self.train_step, "test": self.test_step,
-                "predict": self.predict_step}[kind]
+        step = {"train": self.train_step, "test": self.test_step, "predict": self.predict_step}[
+            kind
+        ]
 
         if kind == "predict":
+
             def multi_step(batches):
                 return tuple(step(b) for b in batches)
         else:
+
             def multi_step(batches):
                 logs = None
                 for b in batches:
@@ -210,8 +224,10 @@ class Trainer:
 
         trainer_backend = active.load("trainer")
         compiled = trainer_backend.compile_step(
-            multi_step, self._state_variables(kind),
-            jit_compile=self.jit_compile and not self.run_eagerly, kind=kind,
+            multi_step,
+            self._state_variables(kind),
+            jit_compile=self.jit_compile and not self.run_eagerly,
+            kind=kind,
         )
         self._step_cache[key] = compiled
         return compiled
@@ -236,13 +252,19 @@ class Trainer:
             self.optimizer.built = True
 
     def _to_backend(self, batch):
+        device = _accelerator_device()
+
         def convert(leaf):
-            if leaf is None or backend.is_tensor(leaf):
+            if leaf is None:
                 return leaf
+            if backend.is_tensor(leaf):
+                # A CPU tensor from a generator or DataLoader goes to the accelerator.
+                return leaf if device is None else leaf.to(device)
             if isinstance(leaf, np.ndarray):
                 return backend.convert_to_tensor(leaf)
-            return backend.convert_to_tensor(backend.convert_to_numpy(leaf) if hasattr(
-                leaf, "numpy") else np.asarray(leaf))
+            if hasattr(leaf, "numpy"):
+                return backend.convert_to_tensor(backend.convert_to_numpy(leaf))
+            return backend.convert_to_tensor(np.asarray(leaf))
 
         return tree.map_structure(convert, batch)
 
@@ -258,10 +280,25 @@ class Trainer:
             yield start, tuple(group)
 
     # fit / evaluate / predict ---------------------------------------------------------------
-    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
-            validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
-            sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
-            validation_batch_size=None, validation_freq=1):
+    def fit(
+        self,
+        x=None,
+        y=None,
+        batch_size=None,
+        epochs=1,
+        verbose="auto",
+        callbacks=None,
+        validation_split=0.0,
+        validation_data=None,
+        shuffle=True,
+        class_weight=None,
+        sample_weight=None,
+        initial_epoch=0,
+        steps_per_epoch=None,
+        validation_steps=None,
+        validation_batch_size=None,
+        validation_freq=1,
+    ):
         """Train for ``epochs`` epochs; returns a `History` of the per-epoch logs."""
         from lamina.callbacks.callback_list import CallbackList, logs_to_python
 
@@ -270,14 +307,15 @@ class Trainer:
             (x, y, sample_weight), validation_data = data_module.split_for_validation(
                 x, y, sample_weight, validation_split
             )
-        adapter = data_module.get_adapter(x, y, sample_weight, batch_size, steps_per_epoch,
-                                          shuffle, class_weight)
+        adapter = data_module.get_adapter(
+            x, y, sample_weight, batch_size, steps_per_epoch, shuffle, class_weight
+        )
         val_adapter = None
         if validation_data is not None:
             vx, vy, vsw = _unpack_validation(validation_data)
-            val_adapter = data_module.get_adapter(vx, vy, vsw,
-                                                  validation_batch_size or batch_size,
-                                                  validation_steps)
+            val_adapter = data_module.get_adapter(
+                vx, vy, vsw, validation_batch_size or batch_size, validation_steps
+            )
         if backend.backend() == "numpy":
             raise RuntimeError(
                 "The NumPy backend runs inference only, so `fit` is unavailable. Train with "
@@ -286,8 +324,13 @@ class Trainer:
             )
         verbose = 1 if verbose == "auto" else verbose
         callback_list = CallbackList(
-            callbacks, model=self, add_history=True, add_progbar=bool(verbose),
-            verbose=verbose, epochs=epochs, steps=adapter.num_batches,
+            callbacks,
+            model=self,
+            add_history=True,
+            add_progbar=bool(verbose),
+            verbose=verbose,
+            epochs=epochs,
+            steps=adapter.num_batches,
         )
         self.stop_training = False
         self._in_fit = True
@@ -319,6 +362,7 @@ class Trainer:
                 logs = logs_to_python(self.get_metrics_result())
                 if val_adapter is not None and _should_validate(epoch, validation_freq):
                     val_logs = self._evaluate_adapter(val_adapter, callback_list)
+                    val_adapter.on_epoch_end()
                     logs.update({f"val_{k}": v for k, v in val_logs.items()})
                 callback_list.params["steps_done"] = steps_done
                 callback_list.on_epoch_end(epoch, logs)
@@ -350,8 +394,18 @@ class Trainer:
         callback_list.on_test_end(logs)
         return logs
 
-    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
-                 steps=None, callbacks=None, return_dict=False, **kwargs):
+    def evaluate(
+        self,
+        x=None,
+        y=None,
+        batch_size=None,
+        verbose="auto",
+        sample_weight=None,
+        steps=None,
+        callbacks=None,
+        return_dict=False,
+        **kwargs,
+    ):
         """Loss and metrics on the data: a scalar loss, ``[loss, *metrics]``, or a dict."""
         from lamina.callbacks.callback_list import CallbackList
 
@@ -360,8 +414,14 @@ class Trainer:
             raise TypeError(f"`evaluate` got unexpected keyword arguments {sorted(kwargs)}.")
         adapter = data_module.get_adapter(x, y, sample_weight, batch_size, steps)
         verbose = 1 if verbose == "auto" else verbose
-        callback_list = CallbackList(callbacks, model=self, add_progbar=bool(verbose),
-                                     verbose=verbose, epochs=1, steps=adapter.num_batches)
+        callback_list = CallbackList(
+            callbacks,
+            model=self,
+            add_progbar=bool(verbose),
+            verbose=verbose,
+            epochs=1,
+            steps=adapter.num_batches,
+        )
         logs = self._evaluate_adapter(adapter, callback_list)
         return _format_results(logs, self.metrics_names, return_dict)
 
@@ -371,8 +431,14 @@ class Trainer:
 
         adapter = data_module.get_adapter(x, None, None, batch_size, steps)
         verbose = 1 if verbose == "auto" else verbose
-        callback_list = CallbackList(callbacks, model=self, add_progbar=bool(verbose),
-                                     verbose=verbose, epochs=1, steps=adapter.num_batches)
+        callback_list = CallbackList(
+            callbacks,
+            model=self,
+            add_progbar=bool(verbose),
+            verbose=verbose,
+            epochs=1,
+            steps=adapter.num_batches,
+        )
         callback_list.on_predict_begin()
         outputs = []
         prepared = False
@@ -391,14 +457,14 @@ class Trainer:
         return tree.map_structure(lambda *parts: np.concatenate(parts, axis=0), *outputs)
 
     # Single batches ---------------------------------------------------------------------
-    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None,
-                       return_dict=False):
+    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
         """One training step on one batch; returns the metrics after it."""
         from lamina.callbacks.callback_list import logs_to_python
 
         self._assert_compiled("train_on_batch")
-        adapter = data_module.get_adapter(x, y, sample_weight, batch_size=_first_dim(x),
-                                          class_weight=class_weight)
+        adapter = data_module.get_adapter(
+            x, y, sample_weight, batch_size=_first_dim(x), class_weight=class_weight
+        )
         batch = self._to_backend(next(iter(adapter.epoch())))
         self._prepare(batch, "train")
         logs = logs_to_python(self._make_function("train", 1)((batch,)))
@@ -420,6 +486,14 @@ class Trainer:
         self._prepare((batch,), "predict")
         out = self._make_function("predict", 1)(((batch,),))[0]
         return tree.map_structure(backend.convert_to_numpy, out)
+
+
+def _accelerator_device():
+    """The torch device batches must move to, or None when tensors stay where they are."""
+    if backend.backend() != "torch":
+        return None
+    device = active.core.default_device()
+    return None if device.type == "cpu" else device
 
 
 def _first_dim(x):

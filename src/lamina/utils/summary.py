@@ -52,8 +52,9 @@ def _render_table(headers, rows, widths, aligns):
     def cell_lines(text, width):
         lines = []
         for part in str(text).split("\n"):
-            lines.extend(textwrap.wrap(part, width, break_long_words=True,
-                                       break_on_hyphens=False) or [""])
+            lines.extend(
+                textwrap.wrap(part, width, break_long_words=True, break_on_hyphens=False) or [""]
+            )
         return lines
 
     def render_row(cells, left, mid, right):
@@ -64,8 +65,9 @@ def _render_table(headers, rows, widths, aligns):
             parts = []
             for w_lines, width, align in zip(wrapped, widths, aligns):
                 text = w_lines[i] if i < len(w_lines) else ""
-                parts.append(" " + (text.rjust(width) if align == "right" else text.ljust(width))
-                             + " ")
+                parts.append(
+                    " " + (text.rjust(width) if align == "right" else text.ljust(width)) + " "
+                )
             lines.append(left + mid.join(parts) + right)
         return lines
 
@@ -101,8 +103,11 @@ def print_summary(model, line_length=None, positions=None, print_fn=None, show_t
     rows = []
     for layer in layers:
         params = f"{_count(layer.weights):,}" if layer.built else "0 (unbuilt)"
-        row = [f"{layer.name} ({type(layer).__name__})",
-               _output_shape(layer) if model.built else "?", params]
+        row = [
+            f"{layer.name} ({type(layer).__name__})",
+            _output_shape(layer) if model.built else "?",
+            params,
+        ]
         if functional:
             row.append(_connections(layer, relevant))
         if show_trainable:
@@ -122,11 +127,13 @@ def print_summary(model, line_length=None, positions=None, print_fn=None, show_t
     trainable = model.trainable_weights if model.built else []
     non_trainable = model.non_trainable_weights if model.built else []
     all_bytes = _bytes(trainable) + _bytes(non_trainable)
-    print_fn(f" Total params: {_count(trainable) + _count(non_trainable):,} "
-             f"({format_size(all_bytes)})")
+    print_fn(
+        f" Total params: {_count(trainable) + _count(non_trainable):,} ({format_size(all_bytes)})"
+    )
     print_fn(f" Trainable params: {_count(trainable):,} ({format_size(_bytes(trainable))})")
-    print_fn(f" Non-trainable params: {_count(non_trainable):,} "
-             f"({format_size(_bytes(non_trainable))})")
+    print_fn(
+        f" Non-trainable params: {_count(non_trainable):,} ({format_size(_bytes(non_trainable))})"
+    )
     optimizer = getattr(model, "optimizer", None)
     if optimizer is not None and getattr(optimizer, "built", False):
         opt_vars = optimizer.variables

@@ -281,16 +281,18 @@ def _pool(inputs, pool_size, strides, padding, data_format, kind):
             init = -jnp.inf
         else:
             init = jnp.iinfo(x.dtype).min
+        # NumPy (not jnp) init values: JAX recognises a concrete identity element and then
+        # uses its differentiable max/add window reductions (a traced init is not recognised).
         return jax.lax.reduce_window(
-            x, jnp.asarray(init, x.dtype), jax.lax.max, window, step, full_pads
+            x, np.array(init, x.dtype), jax.lax.max, window, step, full_pads
         )
-    total = jax.lax.reduce_window(x, jnp.zeros((), x.dtype), jax.lax.add, window, step, full_pads)
+    total = jax.lax.reduce_window(x, np.zeros((), x.dtype), jax.lax.add, window, step, full_pads)
     if padding == "valid":
         return total / np.prod(pool_size).astype(x.dtype)
     # "same": average over the real elements only (the padding does not count).
     ones = jnp.ones((1, *sizes, 1) if data_format == "channels_last" else (1, 1, *sizes), x.dtype)
     counts = jax.lax.reduce_window(
-        ones, jnp.zeros((), x.dtype), jax.lax.add, window, step, full_pads
+        ones, np.zeros((), x.dtype), jax.lax.add, window, step, full_pads
     )
     return total / counts
 

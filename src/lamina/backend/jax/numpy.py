@@ -1142,3 +1142,129 @@ def trapezoid(y, x=None, dx=1.0, axis=-1):
     if x is not None:
         x = convert_to_tensor(x).astype(compute)
     return _out(jnp.trapezoid(y.astype(compute), x=x, dx=dx, axis=axis), y.dtype)
+
+
+# NaN-ignoring reductions (the same code on every backend, over this module's own ops) --------
+
+
+def _nan_filled(x, fill):
+    """``x`` with NaNs replaced by ``fill``, and the NaN mask (None when ``x`` is not float)."""
+    x = convert_to_tensor(x)
+    if not dtypes.is_float(_dtype(x)):
+        return x, None
+    nan = isnan(x)
+    return where(nan, fill, x), nan
+
+
+def _nan_compute_dtype(x):
+    dtype = _dtype(x)
+    return "float32" if dtype in ("float16", "bfloat16") else dtype
+
+
+def nansum(x, axis=None, keepdims=False):
+    return sum(_nan_filled(x, 0)[0], axis=axis, keepdims=keepdims)
+
+
+def nanprod(x, axis=None, keepdims=False):
+    return prod(_nan_filled(x, 1)[0], axis=axis, keepdims=keepdims)
+
+
+def _nan_total_and_count(filled, nan, axis, keepdims):
+    compute = _nan_compute_dtype(filled)
+    total = sum(cast(filled, compute), axis=axis, keepdims=keepdims)
+    count = sum(cast(logical_not(nan), compute), axis=axis, keepdims=keepdims)
+    return total, count
+
+
+def nanmean(x, axis=None, keepdims=False):
+    filled, nan = _nan_filled(x, 0)
+    if nan is None:
+        return mean(x, axis=axis, keepdims=keepdims)
+    total, count = _nan_total_and_count(filled, nan, axis, keepdims)
+    return cast(divide(total, count), _dtype(filled))
+
+
+def nanvar(x, axis=None, keepdims=False):
+    filled, nan = _nan_filled(x, 0)
+    if nan is None:
+        return var(x, axis=axis, keepdims=keepdims)
+    total, count = _nan_total_and_count(filled, nan, axis, True)
+    centered = where(nan, 0, subtract(cast(filled, _dtype(total)), divide(total, count)))
+    squares = sum(multiply(centered, centered), axis=axis, keepdims=keepdims)
+    count = count if keepdims else squeeze(count, axis=axis)
+    return cast(divide(squares, count), _dtype(filled))
+
+
+def nanstd(x, axis=None, keepdims=False):
+    return sqrt(nanvar(x, axis=axis, keepdims=keepdims))
+
+
+def _nan_extreme(reduce, fill, x, axis, keepdims):
+    filled, nan = _nan_filled(x, fill)
+    out = reduce(filled, axis=axis, keepdims=keepdims)
+    if nan is None:
+        return out
+    return where(all(nan, axis=axis, keepdims=keepdims), float("nan"), out)
+
+
+def nanmax(x, axis=None, keepdims=False):
+    return _nan_extreme(max, -np.inf, x, axis, keepdims)
+
+
+def nanmin(x, axis=None, keepdims=False):
+    return _nan_extreme(min, np.inf, x, axis, keepdims)
+
+
+def nanargmax(x, axis=None, keepdims=False):
+    return argmax(_nan_filled(x, -np.inf)[0], axis=axis, keepdims=keepdims)
+
+
+def nanargmin(x, axis=None, keepdims=False):
+    return argmin(_nan_filled(x, np.inf)[0], axis=axis, keepdims=keepdims)
+
+
+def nancumsum(x, axis=None, dtype=None):
+    return cumsum(_nan_filled(x, 0)[0], axis=axis, dtype=dtype)
+
+
+def nancumprod(x, axis=None, dtype=None):
+    return cumprod(_nan_filled(x, 1)[0], axis=axis, dtype=dtype)
+
+
+def nanpercentile(x, q, axis=None, method="linear", keepdims=False):
+    return nanquantile(x, divide(q, 100.0), axis=axis, method=method, keepdims=keepdims)
+
+
+def nanmedian(x, axis=None, keepdims=False):
+    return nanquantile(x, 0.5, axis=axis, keepdims=keepdims)
+
+
+def nanquantile(x, q, axis=None, method="linear", keepdims=False):
+    x = convert_to_tensor(x)
+    if not dtypes.is_float(_dtype(x)):
+        return quantile(x, q, axis=axis, method=method, keepdims=keepdims)
+    return _quantile(jnp.nanquantile, x, q, axis, method, keepdims)
+
+
+# Number theory and floating-point steps -----------------------------------------------------
+
+
+def gcd(x1, x2):
+    x1, x2 = promote(x1, x2)
+    return jnp.gcd(x1, x2)
+
+
+def lcm(x1, x2):
+    x1, x2 = promote(x1, x2)
+    return jnp.lcm(x1, x2)
+
+
+def ldexp(x1, x2):
+    dtype = dtypes.result_type(_dtype(x1), _dtype(x2), dtypes.WEAK_FLOAT)
+    x1, x2 = convert_to_tensor(x1, dtype), convert_to_tensor(x2)
+    return jnp.ldexp(x1, x2.astype(jnp.int32)).astype(x1.dtype)
+
+
+def nextafter(x1, x2):
+    x1, x2 = _promote_float(x1, x2)
+    return jnp.nextafter(x1, x2)

@@ -59,7 +59,7 @@ def value_and_grad(fn, variables, has_aux=False):
         assigned = [v for key, v in log.items() if key not in differentiated]
         new_values = [v._value for v in assigned]
         side_effects["variables"] = assigned
-        loss, aux = (out if has_aux else (out, None))
+        loss, aux = out if has_aux else (out, None)
         return loss, (aux, new_values)
 
     (loss, (aux, new_values)), grads = jax.value_and_grad(pure, has_aux=True)(originals)

@@ -131,18 +131,14 @@ def unstack(x, num=None, axis=0):
 
 def slice(inputs, start_indices, shape):
     inputs = convert_to_tensor(inputs)
-    index = tuple(
-        builtins.slice(int(s), int(s) + int(n)) for s, n in zip(start_indices, shape)
-    )
+    index = tuple(builtins.slice(int(s), int(s) + int(n)) for s, n in zip(start_indices, shape))
     return inputs[index]
 
 
 def slice_update(inputs, start_indices, updates):
     inputs = np.array(convert_to_tensor(inputs))
     updates = convert_to_tensor(updates)
-    index = tuple(
-        builtins.slice(int(s), int(s) + n) for s, n in zip(start_indices, updates.shape)
-    )
+    index = tuple(builtins.slice(int(s), int(s) + n) for s, n in zip(start_indices, updates.shape))
     inputs[index] = updates
     return inputs
 

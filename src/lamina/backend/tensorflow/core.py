@@ -160,7 +160,9 @@ def slice_update(inputs, start_indices, updates):
     inputs = convert_to_tensor(inputs)
     updates = convert_to_tensor(updates, inputs.dtype)
     grid = tf.stack(
-        tf.meshgrid(*[tf.range(s, s + n) for s, n in zip(start_indices, updates.shape)], indexing="ij"),
+        tf.meshgrid(
+            *[tf.range(s, s + n) for s, n in zip(start_indices, updates.shape)], indexing="ij"
+        ),
         axis=-1,
     )
     return tf.tensor_scatter_nd_update(inputs, grid, updates)

@@ -1048,29 +1048,38 @@ def average(x, axis=None, weights=None):
     return tf.cast(total / tf.reduce_sum(_wide(weights), axis=axes), x.dtype)
 
 
-def _quantile(x, q, axis, method, keepdims):
+def _quantile(x, q, axis, method, keepdims, ignore_nan=False):
     x = _to_float(x)
     compute = _wide(x).dtype
     q = tf.cast(convert_to_tensor(q), compute)
     y, keep_shape = _flatten_axes(_wide(x), axis)
-    values = tf.sort(y, axis=-1)
-    n = tf.cast(tf.shape(values)[-1], compute)
-    position = tf.reshape(q, [-1]) * (n - 1)
-    lower = tf.floor(position)
-    upper = tf.math.ceil(position)
-    if method == "lower":
-        out = tf.gather(values, tf.cast(lower, tf.int32), axis=-1)
-    elif method == "higher":
-        out = tf.gather(values, tf.cast(upper, tf.int32), axis=-1)
-    elif method == "nearest":
-        out = tf.gather(values, tf.cast(tf.round(position), tf.int32), axis=-1)
+    if ignore_nan:  # NaNs sort last and are not counted
+        nan = tf.math.is_nan(y)
+        values = tf.sort(tf.where(nan, tf.constant(np.inf, compute), y), axis=-1)
+        count = tf.reduce_sum(tf.cast(tf.logical_not(nan), compute), axis=-1, keepdims=True)
     else:
-        low = tf.gather(values, tf.cast(lower, tf.int32), axis=-1)
-        high = tf.gather(values, tf.cast(upper, tf.int32), axis=-1)
-        if method == "midpoint":
-            out = (low + high) / 2
-        else:
-            out = low + (high - low) * (position - lower)
+        values = tf.sort(y, axis=-1)
+        count = tf.cast(tf.shape(values)[-1:], compute)
+    position = tf.maximum(tf.reshape(q, [-1]) * (count - 1), 0)  # (..., number of q)
+    lower, upper = tf.floor(position), tf.math.ceil(position)
+    batch = values.shape.rank - 1
+    index_shape = tf.concat([tf.shape(values)[:-1], tf.shape(position)[-1:]], axis=0)
+
+    def pick(index):
+        index = tf.broadcast_to(tf.cast(index, tf.int32), index_shape)
+        return tf.gather(values, index, axis=-1, batch_dims=batch)
+
+    if method == "lower":
+        out = pick(lower)
+    elif method == "higher":
+        out = pick(upper)
+    elif method == "nearest":
+        out = pick(tf.round(position))
+    else:
+        low, high = pick(lower), pick(upper)
+        out = (low + high) / 2 if method == "midpoint" else low + (high - low) * (position - lower)
+    if ignore_nan:
+        out = tf.where(tf.equal(count, 0), tf.constant(np.nan, compute), out)
     # The q axis is last: move it first, then give q its shape back.
     out = _moveaxis(out, [-1], [0])
     if keepdims:
@@ -1704,3 +1713,158 @@ def trapezoid(y, x=None, dx=1.0, axis=-1):
         else:
             d = diff(x, axis=axis)
     return tf.cast(tf.reduce_sum(_wide(d * (later + earlier) / 2), axis=axis), y.dtype)
+
+
+# NaN-ignoring reductions (the same code on every backend, over this module's own ops) --------
+
+
+def _nan_filled(x, fill):
+    """``x`` with NaNs replaced by ``fill``, and the NaN mask (None when ``x`` is not float)."""
+    x = convert_to_tensor(x)
+    if not dtypes.is_float(_dtype(x)):
+        return x, None
+    nan = isnan(x)
+    return where(nan, fill, x), nan
+
+
+def _nan_compute_dtype(x):
+    dtype = _dtype(x)
+    return "float32" if dtype in ("float16", "bfloat16") else dtype
+
+
+def nansum(x, axis=None, keepdims=False):
+    return sum(_nan_filled(x, 0)[0], axis=axis, keepdims=keepdims)
+
+
+def nanprod(x, axis=None, keepdims=False):
+    return prod(_nan_filled(x, 1)[0], axis=axis, keepdims=keepdims)
+
+
+def _nan_total_and_count(filled, nan, axis, keepdims):
+    compute = _nan_compute_dtype(filled)
+    total = sum(cast(filled, compute), axis=axis, keepdims=keepdims)
+    count = sum(cast(logical_not(nan), compute), axis=axis, keepdims=keepdims)
+    return total, count
+
+
+def nanmean(x, axis=None, keepdims=False):
+    filled, nan = _nan_filled(x, 0)
+    if nan is None:
+        return mean(x, axis=axis, keepdims=keepdims)
+    total, count = _nan_total_and_count(filled, nan, axis, keepdims)
+    return cast(divide(total, count), _dtype(filled))
+
+
+def nanvar(x, axis=None, keepdims=False):
+    filled, nan = _nan_filled(x, 0)
+    if nan is None:
+        return var(x, axis=axis, keepdims=keepdims)
+    total, count = _nan_total_and_count(filled, nan, axis, True)
+    centered = where(nan, 0, subtract(cast(filled, _dtype(total)), divide(total, count)))
+    squares = sum(multiply(centered, centered), axis=axis, keepdims=keepdims)
+    count = count if keepdims else squeeze(count, axis=axis)
+    return cast(divide(squares, count), _dtype(filled))
+
+
+def nanstd(x, axis=None, keepdims=False):
+    return sqrt(nanvar(x, axis=axis, keepdims=keepdims))
+
+
+def _nan_extreme(reduce, fill, x, axis, keepdims):
+    filled, nan = _nan_filled(x, fill)
+    out = reduce(filled, axis=axis, keepdims=keepdims)
+    if nan is None:
+        return out
+    return where(all(nan, axis=axis, keepdims=keepdims), float("nan"), out)
+
+
+def nanmax(x, axis=None, keepdims=False):
+    return _nan_extreme(max, -np.inf, x, axis, keepdims)
+
+
+def nanmin(x, axis=None, keepdims=False):
+    return _nan_extreme(min, np.inf, x, axis, keepdims)
+
+
+def nanargmax(x, axis=None, keepdims=False):
+    return argmax(_nan_filled(x, -np.inf)[0], axis=axis, keepdims=keepdims)
+
+
+def nanargmin(x, axis=None, keepdims=False):
+    return argmin(_nan_filled(x, np.inf)[0], axis=axis, keepdims=keepdims)
+
+
+def nancumsum(x, axis=None, dtype=None):
+    return cumsum(_nan_filled(x, 0)[0], axis=axis, dtype=dtype)
+
+
+def nancumprod(x, axis=None, dtype=None):
+    return cumprod(_nan_filled(x, 1)[0], axis=axis, dtype=dtype)
+
+
+def nanpercentile(x, q, axis=None, method="linear", keepdims=False):
+    return nanquantile(x, divide(q, 100.0), axis=axis, method=method, keepdims=keepdims)
+
+
+def nanmedian(x, axis=None, keepdims=False):
+    return nanquantile(x, 0.5, axis=axis, keepdims=keepdims)
+
+
+def nanquantile(x, q, axis=None, method="linear", keepdims=False):
+    x = convert_to_tensor(x)
+    if not dtypes.is_float(_dtype(x)):
+        return quantile(x, q, axis=axis, method=method, keepdims=keepdims)
+    return _quantile(x, q, axis, method, keepdims, ignore_nan=True)
+
+
+# Number theory and floating-point steps -----------------------------------------------------
+
+
+def gcd(x1, x2):
+    x1, x2 = promote(x1, x2)
+    dtype = x1.dtype
+    wide = _INT_COMPUTE.get(dtype, dtype)
+    a, b = tf.abs(tf.cast(x1, wide)), tf.abs(tf.cast(x2, wide))
+
+    def step(a, b):  # Euclid's algorithm, element-wise, until every b is 0
+        zero = tf.equal(b, 0)
+        safe = tf.where(zero, tf.ones_like(b), b)
+        return tf.where(zero, a, b), tf.where(zero, tf.zeros_like(b), tf.math.floormod(a, safe))
+
+    a, _ = tf.while_loop(lambda a, b: tf.reduce_any(tf.not_equal(b, 0)), step, (a, b))
+    return tf.cast(a, dtype)
+
+
+def lcm(x1, x2):
+    x1, x2 = promote(x1, x2)
+    dtype = x1.dtype
+    wide = _INT_COMPUTE.get(dtype, dtype)
+    a, b = tf.abs(tf.cast(x1, wide)), tf.abs(tf.cast(x2, wide))
+    divisor = tf.cast(gcd(a, b), wide)
+    zero = tf.equal(divisor, 0)
+    out = tf.where(zero, tf.zeros_like(a), a // tf.where(zero, tf.ones_like(a), divisor) * b)
+    return tf.cast(out, dtype)
+
+
+def ldexp(x1, x2):
+    dtype = dtypes.result_type(_dtype(x1), _dtype(x2), dtypes.WEAK_FLOAT)
+    x1 = convert_to_tensor(x1, dtype)
+    exponent = tf.cast(convert_to_tensor(x2), tf.float64)
+    return tf.cast(
+        tf.cast(x1, tf.float64) * tf.pow(tf.constant(2.0, tf.float64), exponent), x1.dtype
+    )
+
+
+def nextafter(x1, x2):
+    x1, x2 = _promote_float(x1, x2)
+    if x1.dtype in (tf.float32, tf.float64):
+        return tf.math.nextafter(x1, x2)
+    # Half precision: step the bit pattern (TF's kernel is float32/float64 only).
+    bits = tf.bitcast(x1, tf.int16)
+    toward_larger_magnitude = tf.equal(x2 > x1, x1 > 0)
+    stepped = tf.bitcast(tf.where(toward_larger_magnitude, bits + 1, bits - 1), x1.dtype)
+    smallest = tf.bitcast(tf.constant(1, tf.int16), x1.dtype)
+    from_zero = tf.where(x2 > 0, smallest, -smallest)
+    out = tf.where(tf.equal(x1, 0), from_zero, stepped)
+    out = tf.where(tf.equal(x1, x2), x2, out)
+    return tf.where(tf.math.is_nan(x1) | tf.math.is_nan(x2), tf.constant(np.nan, x1.dtype), out)

@@ -194,18 +194,14 @@ def unstack(x, num=None, axis=0):
 
 def slice(inputs, start_indices, shape):
     inputs = convert_to_tensor(inputs)
-    index = tuple(
-        builtins.slice(int(s), int(s) + int(n)) for s, n in zip(start_indices, shape)
-    )
+    index = tuple(builtins.slice(int(s), int(s) + int(n)) for s, n in zip(start_indices, shape))
     return inputs[index]
 
 
 def slice_update(inputs, start_indices, updates):
     inputs = convert_to_tensor(inputs).clone()
     updates = convert_to_tensor(updates)
-    index = tuple(
-        builtins.slice(int(s), int(s) + n) for s, n in zip(start_indices, updates.shape)
-    )
+    index = tuple(builtins.slice(int(s), int(s) + n) for s, n in zip(start_indices, updates.shape))
     inputs[index] = updates
     return inputs
 

@@ -89,8 +89,13 @@ def _promote_float(x1, x2):
 
 
 def _promote_all(xs):
+    first = xs[0]
+    if type(first) is torch.Tensor and builtins.all(
+        type(x) is torch.Tensor and x.dtype == first.dtype for x in xs
+    ):
+        return xs
     dtype = dtypes.result_type(*(_dtype(x) for x in xs))
-    return [convert_to_tensor(x, dtype) for x in xs]
+    return [_as_tensor(x, dtype) for x in xs]
 
 
 def _float_dtype(dtype: str) -> str:
@@ -869,7 +874,12 @@ def mean(x, axis=None, keepdims=False):
 
 def _extreme(fn, x, axis, keepdims, initial):
     x = convert_to_tensor(x)
-    out = fn(x, dim=_dims(x, axis), keepdim=keepdims) if x.ndim else x.clone()
+    if x.ndim == 0:
+        out = x.clone()
+    elif axis is None:
+        out = _keep_all(fn(x), x, keepdims)
+    else:
+        out = fn(x, dim=axis, keepdim=keepdims)
     if initial is not None:
         bound = _as_tensor(initial, _dtype(x))
         out = torch.maximum(out, bound) if fn is torch.amax else torch.minimum(out, bound)
@@ -959,12 +969,12 @@ def average(x, axis=None, weights=None):
     )
 
 
-def _quantile(x, q, axis, method, keepdims):
+def _quantile(x, q, axis, method, keepdims, fn=torch.quantile):
     x = _to_float(x)
     compute = x.dtype if x.dtype in (torch.float32, torch.float64) else torch.float32
     q = convert_to_tensor(q).to(compute)
     y, keep_shape = _flatten_axes(x.to(compute), axis)
-    out = torch.quantile(y, q, dim=-1, interpolation=method)
+    out = fn(y, q, dim=-1, interpolation=method)
     if keepdims:
         out = out.reshape(*q.shape, *keep_shape)
     return out.to(x.dtype)
@@ -1135,9 +1145,7 @@ def split(x, indices_or_sections, axis=0):
 
 def array_split(x, indices_or_sections, axis=0):
     x = convert_to_tensor(x)
-    sizes = _split_sizes(x.shape[axis], indices_or_sections)
-    starts = np.cumsum([0, *sizes[:-1]]).tolist()
-    return [torch.narrow(x, axis, s, n) for s, n in zip(starts, sizes)]
+    return list(torch.split(x, _split_sizes(x.shape[axis], indices_or_sections), dim=axis))
 
 
 def hsplit(x, indices_or_sections):
@@ -1229,8 +1237,13 @@ def broadcast_to(x, shape):
     return torch.broadcast_to(convert_to_tensor(x), tuple(shape)).clone()
 
 
-def _positive_indices(indices, size):
-    indices = convert_to_tensor(indices).to(torch.int64)
+def _positive_indices(indices, size, device):
+    """Int indices on ``device`` with negative ones counted from the end (as in NumPy)."""
+    indices = convert_to_tensor(indices)
+    if indices.dtype not in (torch.int64, torch.int32):
+        indices = indices.to(torch.int64)
+    if indices.device != device:
+        indices = indices.to(device)
     return torch.where(indices < 0, indices + size, indices)
 
 
@@ -1239,7 +1252,9 @@ def take(x, indices, axis=None):
     if axis is None:
         x, axis = x.reshape(-1), 0
     axis = int(axis) % x.ndim
-    indices = _positive_indices(indices, x.shape[axis]).to(x.device)
+    indices = _positive_indices(indices, x.shape[axis], x.device)
+    if indices.ndim == 1:
+        return torch.index_select(x, axis, indices)
     out = torch.index_select(x, axis, indices.reshape(-1))
     return out.reshape(*x.shape[:axis], *indices.shape, *x.shape[axis + 1 :])
 
@@ -1247,9 +1262,9 @@ def take(x, indices, axis=None):
 def take_along_axis(x, indices, axis=None):
     x = convert_to_tensor(x)
     if axis is None:
-        indices = _positive_indices(indices, x.numel()).to(x.device)
+        indices = _positive_indices(indices, x.numel(), x.device).to(torch.int64)
         return torch.take_along_dim(x.reshape(-1), indices.reshape(-1)).reshape(indices.shape)
-    indices = _positive_indices(indices, x.shape[axis]).to(x.device)
+    indices = _positive_indices(indices, x.shape[axis], x.device).to(torch.int64)
     return torch.take_along_dim(x, indices, dim=axis)
 
 
@@ -1331,8 +1346,17 @@ def _flip_negative_steps(x, key):
     return x, out
 
 
+_BASIC_INDEX = (int, type(None), type(Ellipsis))
+
+
+def _is_basic(k):
+    return type(k) in _BASIC_INDEX or (type(k) is builtins.slice and (k.step or 1) > 0)
+
+
 def get_item(x, key):
     x = convert_to_tensor(x)
+    if _is_basic(key) or (type(key) is tuple and builtins.all(_is_basic(k) for k in key)):
+        return x[key]
     key = [_index(k) for k in (key if isinstance(key, tuple) else (key,))]
     if builtins.any(isinstance(k, builtins.slice) and (k.step or 1) < 0 for k in key):
         x, key = _flip_negative_steps(x, key)
@@ -1388,6 +1412,8 @@ def tensordot(x1, x2, axes=2):
 def einsum(subscripts, *operands, **kwargs):
     operands = _promote_all(operands)
     dtype = operands[0].dtype
+    if dtype in _TAKES_FLOAT:
+        return torch.einsum(subscripts, *operands)
     if dtype == torch.int8:
         operands = [o.to(torch.int32) for o in operands]
     if dtype == torch.bool:
@@ -1516,3 +1542,130 @@ def trapezoid(y, x=None, dx=1.0, axis=-1):
         else:
             d = diff(x, axis=axis)
     return torch.sum(_wide(d * (later + earlier) / 2.0), dim=axis).to(y.dtype)
+
+
+# NaN-ignoring reductions (the same code on every backend, over this module's own ops) --------
+
+
+def _nan_filled(x, fill):
+    """``x`` with NaNs replaced by ``fill``, and the NaN mask (None when ``x`` is not float)."""
+    x = convert_to_tensor(x)
+    if not dtypes.is_float(_dtype(x)):
+        return x, None
+    nan = isnan(x)
+    return where(nan, fill, x), nan
+
+
+def _nan_compute_dtype(x):
+    dtype = _dtype(x)
+    return "float32" if dtype in ("float16", "bfloat16") else dtype
+
+
+def nansum(x, axis=None, keepdims=False):
+    return sum(_nan_filled(x, 0)[0], axis=axis, keepdims=keepdims)
+
+
+def nanprod(x, axis=None, keepdims=False):
+    return prod(_nan_filled(x, 1)[0], axis=axis, keepdims=keepdims)
+
+
+def _nan_total_and_count(filled, nan, axis, keepdims):
+    compute = _nan_compute_dtype(filled)
+    total = sum(cast(filled, compute), axis=axis, keepdims=keepdims)
+    count = sum(cast(logical_not(nan), compute), axis=axis, keepdims=keepdims)
+    return total, count
+
+
+def nanmean(x, axis=None, keepdims=False):
+    filled, nan = _nan_filled(x, 0)
+    if nan is None:
+        return mean(x, axis=axis, keepdims=keepdims)
+    total, count = _nan_total_and_count(filled, nan, axis, keepdims)
+    return cast(divide(total, count), _dtype(filled))
+
+
+def nanvar(x, axis=None, keepdims=False):
+    filled, nan = _nan_filled(x, 0)
+    if nan is None:
+        return var(x, axis=axis, keepdims=keepdims)
+    total, count = _nan_total_and_count(filled, nan, axis, True)
+    centered = where(nan, 0, subtract(cast(filled, _dtype(total)), divide(total, count)))
+    squares = sum(multiply(centered, centered), axis=axis, keepdims=keepdims)
+    count = count if keepdims else squeeze(count, axis=axis)
+    return cast(divide(squares, count), _dtype(filled))
+
+
+def nanstd(x, axis=None, keepdims=False):
+    return sqrt(nanvar(x, axis=axis, keepdims=keepdims))
+
+
+def _nan_extreme(reduce, fill, x, axis, keepdims):
+    filled, nan = _nan_filled(x, fill)
+    out = reduce(filled, axis=axis, keepdims=keepdims)
+    if nan is None:
+        return out
+    return where(all(nan, axis=axis, keepdims=keepdims), float("nan"), out)
+
+
+def nanmax(x, axis=None, keepdims=False):
+    return _nan_extreme(max, -np.inf, x, axis, keepdims)
+
+
+def nanmin(x, axis=None, keepdims=False):
+    return _nan_extreme(min, np.inf, x, axis, keepdims)
+
+
+def nanargmax(x, axis=None, keepdims=False):
+    return argmax(_nan_filled(x, -np.inf)[0], axis=axis, keepdims=keepdims)
+
+
+def nanargmin(x, axis=None, keepdims=False):
+    return argmin(_nan_filled(x, np.inf)[0], axis=axis, keepdims=keepdims)
+
+
+def nancumsum(x, axis=None, dtype=None):
+    return cumsum(_nan_filled(x, 0)[0], axis=axis, dtype=dtype)
+
+
+def nancumprod(x, axis=None, dtype=None):
+    return cumprod(_nan_filled(x, 1)[0], axis=axis, dtype=dtype)
+
+
+def nanpercentile(x, q, axis=None, method="linear", keepdims=False):
+    return nanquantile(x, divide(q, 100.0), axis=axis, method=method, keepdims=keepdims)
+
+
+def nanmedian(x, axis=None, keepdims=False):
+    return nanquantile(x, 0.5, axis=axis, keepdims=keepdims)
+
+
+def nanquantile(x, q, axis=None, method="linear", keepdims=False):
+    x = convert_to_tensor(x)
+    if not dtypes.is_float(_dtype(x)):
+        return quantile(x, q, axis=axis, method=method, keepdims=keepdims)
+    return _quantile(x, q, axis, method, keepdims, torch.nanquantile)
+
+
+# Number theory and floating-point steps -----------------------------------------------------
+
+
+def gcd(x1, x2):
+    x1, x2 = promote(x1, x2)
+    return torch.gcd(x1, x2)
+
+
+def lcm(x1, x2):
+    x1, x2 = promote(x1, x2)
+    return torch.lcm(x1, x2)
+
+
+def ldexp(x1, x2):
+    dtype = dtypes.result_type(_dtype(x1), _dtype(x2), dtypes.WEAK_FLOAT)
+    x1 = _as_tensor(x1, dtype)
+    exponent = convert_to_tensor(x2).to(torch.float64)
+    return (x1.to(torch.float64) * torch.pow(2.0, exponent)).to(x1.dtype)
+
+
+def nextafter(x1, x2):
+    x1, x2 = _promote_float(x1, x2)
+    return torch.nextafter(_as_tensor(x1, _dtype(x1)), _as_tensor(x2, _dtype(x1)))
