@@ -2,10 +2,10 @@
 
 import numpy as np
 import pytest
-from tests.layers.harness import make_inputs, run_layer_test, to_np
 
 import lamina
 from lamina import layers
+from tests.layers.harness import make_inputs, run_layer_test, to_np
 
 
 def _relu_ref(x, max_value=None, negative_slope=0.0, threshold=0.0):

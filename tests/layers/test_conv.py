@@ -241,12 +241,6 @@ def test_seed_style_first_layer_with_input_shape():
 
 
 @pytest.mark.skipif(BACKEND not in TRAINING_BACKENDS, reason="numpy backend has no gradients")
-@pytest.mark.xfail(
-    BACKEND == "jax",
-    reason="backend/jax/nn.py pools with a traced `reduce_window` init value, which JAX cannot "
-    "differentiate under jit (pass a concrete scalar init so JAX uses reduce_window_max/sum)",
-    strict=False,
-)
 def test_compiled_training_step_through_the_image_layers():
     """One compiled `fit` step through every family here: weights all move, loss is finite."""
     rng = np.random.default_rng(0)

@@ -4,10 +4,10 @@ import json
 
 import numpy as np
 import pytest
-from tests.layers.harness import BACKEND, run_layer_test, to_np
 
 import lamina
 from lamina import layers, ops
+from tests.layers.harness import BACKEND, run_layer_test, to_np
 
 
 @pytest.mark.parametrize(

@@ -2,10 +2,10 @@
 
 import numpy as np
 import pytest
-from tests.layers.harness import make_inputs, run_layer_test, to_np
 
 import lamina
 from lamina import layers
+from tests.layers.harness import make_inputs, run_layer_test, to_np
 
 ELEMENTWISE = {
     "Add": lambda xs: sum(xs[1:], xs[0]),

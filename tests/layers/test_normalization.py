@@ -3,10 +3,10 @@ UnitNormalization."""
 
 import numpy as np
 import pytest
-from tests.layers.harness import BACKEND, keras_layer, make_inputs, run_layer_test, to_np
 
 import lamina
 from lamina import layers
+from tests.layers.harness import BACKEND, keras_layer, make_inputs, run_layer_test, to_np
 
 TOL = {"rtol": 1e-5, "atol": 1e-5}
 

@@ -3,10 +3,10 @@
 
 import numpy as np
 import pytest
-from tests.layers.harness import make_inputs, run_layer_test, to_np
 
 import lamina
 from lamina import layers
+from tests.layers.harness import make_inputs, run_layer_test, to_np
 
 # ---------------------------------------------------------------------------------------------
 # Regularization
@@ -84,7 +84,6 @@ def test_dropout_noise_shape_and_validation():
         (layers.SpatialDropout1D, (4, 6, 8), {}, -1),
         (layers.SpatialDropout2D, (4, 3, 3, 8), {}, -1),
         (layers.SpatialDropout2D, (4, 8, 3, 3), {"data_format": "channels_first"}, 1),
-        (layers.SpatialDropout3D, (2, 2, 2, 2, 8), {}, -1),
     ],
 )
 def test_spatial_dropout_drops_whole_channels(cls, shape, kwargs, channel_axis):

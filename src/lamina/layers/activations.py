@@ -49,7 +49,8 @@ class ReLU(_Elementwise):
         threshold: non-negative value below which the leak applies (default 0).
 
     Example:
-        >>> print(lamina.layers.ReLU(max_value=1.0)(np.array([[-1.0, 0.5, 3.0]])))
+        >>> out = lamina.layers.ReLU(max_value=1.0)(np.array([[-1.0, 0.5, 3.0]]))
+        >>> print(lamina.ops.convert_to_numpy(out))
         [[0.  0.5 1. ]]
     """
 
@@ -99,7 +100,7 @@ class LeakyReLU(_Elementwise):
         negative_slope: non-negative float (default 0.3).
 
     Example:
-        >>> print(lamina.layers.LeakyReLU()(np.array([[-1.0, 2.0]])))
+        >>> print(lamina.ops.convert_to_numpy(lamina.layers.LeakyReLU()(np.array([[-1.0, 2.0]]))))
         [[-0.3  2. ]]
     """
 
@@ -192,7 +193,7 @@ class ELU(_Elementwise):
         alpha: scale of the negative part (default 1.0).
 
     Example:
-        >>> print(lamina.layers.ELU()(np.array([[0.0, 1.0]])))
+        >>> print(lamina.ops.convert_to_numpy(lamina.layers.ELU()(np.array([[0.0, 1.0]]))))
         [[0. 1.]]
     """
 
@@ -221,7 +222,7 @@ class Softmax(_Elementwise):
 
     Example:
         >>> out = lamina.layers.Softmax()(np.array([[1.0, 1.0]]))
-        >>> print(out)
+        >>> print(lamina.ops.convert_to_numpy(out))
         [[0.5 0.5]]
     """
 

@@ -140,6 +140,7 @@ class Layer:
         self.supports_masking = getattr(self, "supports_masking", False)
         self.input_spec = None
         self._own_variables: list[Variable] = []
+        self._seed_variables: list[Variable] = []
         self._regularized: list[tuple[Variable, object]] = []
         self._added_losses: list = []
         self._inbound_nodes: list[Node] = []
@@ -162,10 +163,17 @@ class Layer:
 
     # Tracking ---------------------------------------------------------------------------
     def __setattr__(self, name, value):
-        if isinstance(value, Variable) and self.__dict__.get("_tracking_ready"):
-            own = self.__dict__["_own_variables"]
-            if not any(v is value for v in own):
-                own.append(value)
+        if self.__dict__.get("_tracking_ready"):
+            # Variables, and the state of SeedGenerators, become this layer's weights so that
+            # compiled steps carry them as state.
+            if isinstance(value, Variable):
+                own = self.__dict__["_own_variables"]
+                if not any(v is value for v in own):
+                    own.append(value)
+            elif _is_seed_generator(value):
+                seeds = self.__dict__["_seed_variables"]
+                if not any(v is value.state for v in seeds):
+                    seeds.append(value.state)
         object.__setattr__(self, name, value)
 
     def _sublayers(self) -> list[Layer]:
@@ -209,10 +217,13 @@ class Layer:
         for layer in self._flatten_layers():
             layer._trainable = value
 
-    def _collect_variables(self, want_trainable):
+    def _collect_variables(self, want_trainable, include_seeds=False):
         out, seen = [], set()
         for layer in self._flatten_layers():
-            for v in layer._own_variables:
+            own = layer._own_variables
+            if include_seeds and layer._seed_variables:
+                own = own + layer._seed_variables
+            for v in own:
                 if id(v) in seen:
                     continue
                 seen.add(id(v))
@@ -223,12 +234,14 @@ class Layer:
 
     @property
     def weights(self) -> list[Variable]:
-        """All weights: trainable ones first, then non-trainable ones (as Keras)."""
+        """All weights: trainable ones first, then non-trainable ones (as Keras). Random-seed
+        states are variables but not weights."""
         return self.trainable_weights + self.non_trainable_weights
 
     @property
     def variables(self) -> list[Variable]:
-        return self._collect_variables(None)
+        """Every variable, random-seed states included."""
+        return self._collect_variables(None, include_seeds=True)
 
     @property
     def trainable_weights(self) -> list[Variable]:
@@ -238,8 +251,13 @@ class Layer:
     def non_trainable_weights(self) -> list[Variable]:
         return self._collect_variables(False)
 
-    trainable_variables = trainable_weights
-    non_trainable_variables = non_trainable_weights
+    @property
+    def trainable_variables(self) -> list[Variable]:
+        return self._collect_variables(True)
+
+    @property
+    def non_trainable_variables(self) -> list[Variable]:
+        return self._collect_variables(False, include_seeds=True)
 
     def get_weights(self) -> list[np.ndarray]:
         return [v.numpy() for v in self.weights]
@@ -536,6 +554,12 @@ class Layer:
     @property
     def output(self):
         return self._node_output("output_tensors")
+
+
+def _is_seed_generator(value) -> bool:
+    from lamina.random.seed_generator import SeedGenerator
+
+    return isinstance(value, SeedGenerator)
 
 
 def _layers_in(value):

@@ -9,6 +9,7 @@ import re
 import types
 
 from lamina import activations, constraints, initializers, ops, regularizers
+from lamina.backend.common import dtypes
 from lamina.backend.common.keras_tensor import KerasTensor
 from lamina.layers.base import Layer
 from lamina.layers.input_spec import InputSpec
@@ -345,7 +346,8 @@ class Activation(Layer):
         activation: an activation function or its name (``"relu"``).
 
     Example:
-        >>> print(lamina.layers.Activation("relu")(np.array([[-1.0, 2.0]])))
+        >>> out = lamina.layers.Activation("relu")(np.array([[-1.0, 2.0]]))
+        >>> print(lamina.ops.convert_to_numpy(out))
         [[0. 2.]]
     """
 
@@ -396,7 +398,7 @@ class Lambda(Layer):
 
     Example:
         >>> layer = lamina.layers.Lambda(lambda x: x * 2)
-        >>> print(layer(np.ones((1, 2))))
+        >>> print(lamina.ops.convert_to_numpy(layer(np.ones((1, 2)))))
         [[2. 2.]]
     """
 
@@ -612,8 +614,7 @@ class Embedding(Layer):
         self.built = True
 
     def call(self, inputs):
-        dtype = getattr(inputs, "dtype", None)
-        if str(dtype).rsplit(".", 1)[-1] not in ("int32", "int64"):
+        if dtypes.standardize_dtype(inputs.dtype) not in ("int32", "int64"):
             inputs = ops.cast(inputs, "int32")
         out = ops.take(self.embeddings, inputs, axis=0)
         if self.compute_dtype != self.variable_dtype:

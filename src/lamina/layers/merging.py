@@ -136,7 +136,8 @@ class Add(_ElementwiseMerge):
     """Adds a list of inputs element-wise.
 
     Example:
-        >>> print(lamina.layers.Add()([np.ones((2, 3)), np.ones((2, 3))]))
+        >>> out = lamina.layers.Add()([np.ones((2, 3)), np.ones((2, 3))])
+        >>> print(lamina.ops.convert_to_numpy(out))
         [[2. 2. 2.]
          [2. 2. 2.]]
     """
@@ -152,7 +153,8 @@ class Subtract(_ElementwiseMerge):
     """Subtracts two inputs: ``inputs[0] - inputs[1]``.
 
     Example:
-        >>> print(lamina.layers.Subtract()([np.ones((1, 2)), np.ones((1, 2))]))
+        >>> out = lamina.layers.Subtract()([np.ones((1, 2)), np.ones((1, 2))])
+        >>> print(lamina.ops.convert_to_numpy(out))
         [[0. 0.]]
     """
 
@@ -166,7 +168,8 @@ class Multiply(_ElementwiseMerge):
     """Multiplies a list of inputs element-wise.
 
     Example:
-        >>> print(lamina.layers.Multiply()([np.full((1, 2), 2.0), np.full((1, 2), 3.0)]))
+        >>> out = lamina.layers.Multiply()([np.full((1, 2), 2.0), np.full((1, 2), 3.0)])
+        >>> print(lamina.ops.convert_to_numpy(out))
         [[6. 6.]]
     """
 
@@ -181,7 +184,8 @@ class Average(_ElementwiseMerge):
     """Averages a list of inputs element-wise.
 
     Example:
-        >>> print(lamina.layers.Average()([np.zeros((1, 2)), np.ones((1, 2))]))
+        >>> out = lamina.layers.Average()([np.zeros((1, 2)), np.ones((1, 2))])
+        >>> print(lamina.ops.convert_to_numpy(out))
         [[0.5 0.5]]
     """
 
@@ -196,7 +200,8 @@ class Maximum(_ElementwiseMerge):
     """Element-wise maximum of a list of inputs.
 
     Example:
-        >>> print(lamina.layers.Maximum()([np.zeros((1, 2)), np.ones((1, 2))]))
+        >>> out = lamina.layers.Maximum()([np.zeros((1, 2)), np.ones((1, 2))])
+        >>> print(lamina.ops.convert_to_numpy(out))
         [[1. 1.]]
     """
 
@@ -211,7 +216,8 @@ class Minimum(_ElementwiseMerge):
     """Element-wise minimum of a list of inputs.
 
     Example:
-        >>> print(lamina.layers.Minimum()([np.zeros((1, 2)), np.ones((1, 2))]))
+        >>> out = lamina.layers.Minimum()([np.zeros((1, 2)), np.ones((1, 2))])
+        >>> print(lamina.ops.convert_to_numpy(out))
         [[0. 0.]]
     """
 

@@ -495,7 +495,8 @@ class UnitNormalization(_Normalization):
         axis: int or list of ints (default -1).
 
     Example:
-        >>> print(lamina.layers.UnitNormalization()(np.array([[3.0, 4.0]])))
+        >>> out = lamina.layers.UnitNormalization()(np.array([[3.0, 4.0]]))
+        >>> print(lamina.ops.convert_to_numpy(out))
         [[0.6 0.8]]
     """
 

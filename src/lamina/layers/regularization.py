@@ -58,7 +58,7 @@ class Dropout(_SameShape):
 
     Example:
         >>> layer = lamina.layers.Dropout(0.5, seed=1)
-        >>> print(layer(np.ones((2, 4)), training=False))
+        >>> print(lamina.ops.convert_to_numpy(layer(np.ones((2, 4)), training=False)))
         [[1. 1. 1. 1.]
          [1. 1. 1. 1.]]
     """
@@ -68,22 +68,16 @@ class Dropout(_SameShape):
         self.rate = _check_rate(type(self).__name__, rate)
         self.noise_shape = None if noise_shape is None else tuple(noise_shape)
         self.seed = seed
-        self._partial_noise = self.noise_shape is not None and None in self.noise_shape
+        self._noise_shape = self.noise_shape  # None entries: the input's size (per call)
         if self.rate > 0:
             self.seed_generator = random.SeedGenerator(seed)
 
     def call(self, inputs, training=False):
         if training and self.rate > 0:
             return random.dropout(
-                inputs, self.rate, noise_shape=self._noise_shape(inputs), seed=self.seed_generator
+                inputs, self.rate, noise_shape=self._noise_shape, seed=self.seed_generator
             )
         return inputs
-
-    def _noise_shape(self, inputs):
-        if not self._partial_noise:
-            return self.noise_shape
-        shape = ops.shape(inputs)
-        return tuple(shape[i] if d is None else d for i, d in enumerate(self.noise_shape))
 
     def get_config(self):
         return {
@@ -103,13 +97,12 @@ class _SpatialDropout(Dropout):
         super().__init__(rate, seed=seed, **kwargs)
         self.data_format = config.standardize_data_format(data_format)
         self.input_spec = InputSpec(ndim=self._rank + 2)
-
-    def _noise_shape(self, inputs):
-        shape = ops.shape(inputs)
+        # One mask value per (sample, channel), shared over the spatial axes.
         ones = (1,) * self._rank
         if self.data_format == "channels_first":
-            return (shape[0], shape[1], *ones)
-        return (shape[0], *ones, shape[-1])
+            self._noise_shape = (None, None, *ones)
+        else:
+            self._noise_shape = (None, *ones, None)
 
     def get_config(self):
         cfg = super().get_config()

@@ -346,7 +346,7 @@ def _float_result_dtype(*xs) -> str:
     return dtypes.result_type(*(dtype_of(x) for x in xs), dtypes.WEAK_FLOAT)
 
 
-# Creation -----------------------------------------------------------------------------------
+# Creation ------------------------------------------------------------------------------------
 
 
 def _check_shape(op: str, shape):
@@ -619,7 +619,7 @@ def kaiser(x, beta):
     return B.numpy.kaiser(x, beta)
 
 
-# Element-wise, one input ----------------------------------------------------------------------
+# Element-wise, one input ---------------------------------------------------------------------
 
 
 def abs(x):
@@ -864,6 +864,15 @@ def trunc(x):
     return B.numpy.trunc(x)
 
 
+def round(x, decimals=0):
+    """Round to ``decimals`` decimal places element-wise (halves to even)."""
+    if not _is_int(decimals):
+        raise TypeError(f"`ops.round`: `decimals` must be an int. Received: decimals={decimals!r}")
+    if any_symbolic(x):
+        return _unary(x)
+    return B.numpy.round(x, decimals=decimals)
+
+
 def reciprocal(x):
     """``1 / x`` element-wise."""
     if any_symbolic(x):
@@ -976,6 +985,24 @@ def bitwise_not(x):
     return B.numpy.bitwise_not(x)
 
 
+def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
+    """Replace NaN with ``nan`` and infinities with ``posinf``/``neginf`` (default: dtype limits)."""
+    if any_symbolic(x):
+        return _unary(x)
+    return B.numpy.nan_to_num(x, nan=nan, posinf=posinf, neginf=neginf)
+
+
+def clip(x, x_min, x_max):
+    """Limit values to ``[x_min, x_max]``; the result keeps ``x``'s dtype (bools give int32)."""
+    if any_symbolic(x, x_min, x_max):
+        shape = symbolic.broadcast_shapes(shape_of(x), shape_of(x_min), shape_of(x_max))
+        return KerasTensor(shape, _bool_to_int32(dtype_of(x)))
+    return B.numpy.clip(x, x_min, x_max)
+
+
+# Element-wise, two inputs --------------------------------------------------------------------
+
+
 def add(x1, x2):
     """Add arguments element-wise.
 
@@ -988,542 +1015,18 @@ def add(x1, x2):
     return B.numpy.add(x1, x2)
 
 
-def multiply(x1, x2):
-    """Multiply arguments element-wise."""
-    if any_symbolic(x1, x2):
-        return symbolic.elementwise(x1, x2)
-    return B.numpy.multiply(x1, x2)
-
-
-def round(x, decimals=0):
-    """Round to ``decimals`` decimal places element-wise (halves to even)."""
-    if not _is_int(decimals):
-        raise TypeError(f"`ops.round`: `decimals` must be an int. Received: decimals={decimals!r}")
-    if any_symbolic(x):
-        return _unary(x)
-    return B.numpy.round(x, decimals=decimals)
-
-
-def clip(x, x_min, x_max):
-    """Limit values to ``[x_min, x_max]``; the result keeps ``x``'s dtype (bools give int32)."""
-    if any_symbolic(x, x_min, x_max):
-        shape = symbolic.broadcast_shapes(shape_of(x), shape_of(x_min), shape_of(x_max))
-        return KerasTensor(shape, _bool_to_int32(dtype_of(x)))
-    return B.numpy.clip(x, x_min, x_max)
-
-
-def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
-    """Replace NaN with ``nan`` and infinities with ``posinf``/``neginf`` (default: dtype limits)."""
-    if any_symbolic(x):
-        return _unary(x)
-    return B.numpy.nan_to_num(x, nan=nan, posinf=posinf, neginf=neginf)
-
-
-def isclose(x1, x2, rtol=1e-05, atol=1e-08, equal_nan=False):
-    """True where ``|x1 - x2| <= atol + rtol * |x2|`` element-wise."""
-    if any_symbolic(x1, x2):
-        return symbolic.elementwise(x1, x2, dtype="bool")
-    return B.numpy.isclose(x1, x2, rtol=rtol, atol=atol, equal_nan=equal_nan)
-
-
-def allclose(x1, x2, rtol=1e-05, atol=1e-08, equal_nan=False):
-    """True (a bool scalar tensor) when `isclose` holds everywhere."""
-    if any_symbolic(x1, x2):
-        symbolic.broadcast_shapes(shape_of(x1), shape_of(x2))
-        return KerasTensor((), "bool")
-    return B.numpy.allclose(x1, x2, rtol=rtol, atol=atol, equal_nan=equal_nan)
-
-
-def isin(x1, x2, assume_unique=False, invert=False):
-    """True where an element of ``x1`` occurs in ``x2`` (False with ``invert``)."""
-    if any_symbolic(x1, x2):
-        return _unary(x1, "bool")
-    return B.numpy.isin(x1, x2, assume_unique=assume_unique, invert=invert)
-
-
-def where(condition, x1=None, x2=None):
-    """``x1`` where ``condition`` holds, else ``x2``; with neither, the indices of true values.
-
-    Example:
-        >>> lamina.ops.where(np.array([True, False]), 1.0, 0.0)  # [1., 0.]
-    """
-    if (x1 is None) != (x2 is None):
-        raise ValueError(
-            "`ops.where`: give both `x1` and `x2`, or neither (to get the indices where "
-            f"`condition` holds). Received: x1={x1!r}, x2={x2!r}"
-        )
-    if x1 is None:
-        return nonzero(condition)
-    if any_symbolic(condition, x1, x2):
-        shape = symbolic.broadcast_shapes(shape_of(condition), shape_of(x1), shape_of(x2))
-        return KerasTensor(shape, _result_dtype(x1, x2))
-    return B.numpy.where(condition, x1, x2)
-
-
-def select(condlist, choicelist, default=0):
-    """For each element, the value from the first choice whose condition holds, else ``default``."""
-    if not isinstance(condlist, (list, tuple)) or not isinstance(choicelist, (list, tuple)):
-        raise TypeError(
-            "`ops.select`: `condlist` and `choicelist` must be lists of tensors. Received: "
-            f"condlist={type(condlist).__name__}, choicelist={type(choicelist).__name__}"
-        )
-    if len(condlist) != len(choicelist) or not condlist:
-        raise ValueError(
-            "`ops.select`: `condlist` and `choicelist` must be non-empty and of the same length. "
-            f"Received: {len(condlist)} conditions and {len(choicelist)} choices"
-        )
-    if any_symbolic(condlist, choicelist, default):
-        shape = symbolic.broadcast_shapes(*(shape_of(v) for v in (*condlist, *choicelist)))
-        return KerasTensor(shape, _result_dtype(*choicelist, default))
-    return B.numpy.select(condlist, choicelist, default=default)
-
-
-# Number theory and floating-point steps -----------------------------------------------------
-
-
-def gcd(x1, x2):
-    """Greatest common divisor of integers, element-wise."""
-    if any_symbolic(x1, x2):
-        return symbolic.elementwise(x1, x2)
-    return B.numpy.gcd(x1, x2)
-
-
-def lcm(x1, x2):
-    """Least common multiple of integers, element-wise."""
-    if any_symbolic(x1, x2):
-        return symbolic.elementwise(x1, x2)
-    return B.numpy.lcm(x1, x2)
-
-
-def ldexp(x1, x2):
-    """``x1 * 2**x2`` element-wise (``x2`` integer)."""
-    d2 = dtype_of(x2)
-    if not (dtypes.is_int(d2) or d2 in ("bool", dtypes.WEAK_INT)):
-        raise TypeError(f"`ops.ldexp`: `x2` must hold integers. Received: x2 with dtype {d2}")
-    if any_symbolic(x1, x2):
-        return symbolic.elementwise(x1, x2, dtype=_float_result_dtype(x1, x2))
-    return B.numpy.ldexp(x1, x2)
-
-
-def nextafter(x1, x2):
-    """The next representable float after ``x1`` toward ``x2``, element-wise."""
-    if any_symbolic(x1, x2):
-        return symbolic.elementwise(x1, x2, dtype=_float_result_dtype(x1, x2))
-    return B.numpy.nextafter(x1, x2)
-
-
-# Reductions ---------------------------------------------------------------------------------
-
-
-def sum(x, axis=None, keepdims=False):
-    """Sum over ``axis`` (all axes when None); bools and small ints accumulate in int32.
-
-    Example:
-        >>> lamina.ops.sum(np.ones((2, 3)), axis=1)  # [3., 3.]
-    """
-    if any_symbolic(x):
-        return _reduced("sum", x, axis, keepdims, _sum_dtype)
-    _check_axis("sum", x, axis)
-    return B.numpy.sum(x, axis=axis, keepdims=keepdims)
-
-
-def prod(x, axis=None, keepdims=False, dtype=None):
-    """Product over ``axis`` (all axes when None); bools and small ints accumulate in int32."""
-    if any_symbolic(x):
-        return _reduced("prod", x, axis, keepdims, dtype or _sum_dtype)
-    _check_axis("prod", x, axis)
-    return B.numpy.prod(x, axis=axis, keepdims=keepdims, dtype=dtype)
-
-
-def mean(x, axis=None, keepdims=False):
-    """Arithmetic mean over ``axis``; ints give floatx, float16 stays float16.
-
-    Example:
-        >>> lamina.ops.mean(np.array([[1, 2], [3, 4]]), axis=0)  # [2., 3.], float32
-    """
-    if any_symbolic(x):
-        return _reduced("mean", x, axis, keepdims, _float_dtype)
-    _check_axis("mean", x, axis)
-    return B.numpy.mean(x, axis=axis, keepdims=keepdims)
-
-
-def max(x, axis=None, keepdims=False, initial=None):
-    """Maximum over ``axis`` (all axes when None), at least ``initial`` when given."""
-    if any_symbolic(x):
-        return _reduced("max", x, axis, keepdims, None)
-    _check_axis("max", x, axis)
-    return B.numpy.max(x, axis=axis, keepdims=keepdims, initial=initial)
-
-
-def min(x, axis=None, keepdims=False, initial=None):
-    """Minimum over ``axis`` (all axes when None), at most ``initial`` when given."""
-    if any_symbolic(x):
-        return _reduced("min", x, axis, keepdims, None)
-    _check_axis("min", x, axis)
-    return B.numpy.min(x, axis=axis, keepdims=keepdims, initial=initial)
-
-
-def amax(x, axis=None, keepdims=False):
-    """Maximum over ``axis`` (all axes when None)."""
-    if any_symbolic(x):
-        return _reduced("amax", x, axis, keepdims, None)
-    _check_axis("amax", x, axis)
-    return B.numpy.amax(x, axis=axis, keepdims=keepdims)
-
-
-def amin(x, axis=None, keepdims=False):
-    """Minimum over ``axis`` (all axes when None)."""
-    if any_symbolic(x):
-        return _reduced("amin", x, axis, keepdims, None)
-    _check_axis("amin", x, axis)
-    return B.numpy.amin(x, axis=axis, keepdims=keepdims)
-
-
-def ptp(x, axis=None, keepdims=False):
-    """Range (maximum minus minimum) over ``axis``."""
-    if any_symbolic(x):
-        return _reduced("ptp", x, axis, keepdims, None)
-    _check_axis("ptp", x, axis)
-    return B.numpy.ptp(x, axis=axis, keepdims=keepdims)
-
-
-def std(x, axis=None, keepdims=False):
-    """Standard deviation over ``axis`` (population, ``ddof=0``)."""
-    if any_symbolic(x):
-        return _reduced("std", x, axis, keepdims, _float_dtype)
-    _check_axis("std", x, axis)
-    return B.numpy.std(x, axis=axis, keepdims=keepdims)
-
-
-def var(x, axis=None, keepdims=False):
-    """Variance over ``axis`` (population, ``ddof=0``)."""
-    if any_symbolic(x):
-        return _reduced("var", x, axis, keepdims, _float_dtype)
-    _check_axis("var", x, axis)
-    return B.numpy.var(x, axis=axis, keepdims=keepdims)
-
-
-def all(x, axis=None, keepdims=False):
-    """True where every element along ``axis`` is truthy."""
-    if any_symbolic(x):
-        return _reduced("all", x, axis, keepdims, "bool")
-    _check_axis("all", x, axis)
-    return B.numpy.all(x, axis=axis, keepdims=keepdims)
-
-
-def any(x, axis=None, keepdims=False):
-    """True where some element along ``axis`` is truthy."""
-    if any_symbolic(x):
-        return _reduced("any", x, axis, keepdims, "bool")
-    _check_axis("any", x, axis)
-    return B.numpy.any(x, axis=axis, keepdims=keepdims)
-
-
-def _arg_reduce(op, x, axis, keepdims):
-    if axis is None:
-        return KerasTensor((1,) * len(shape_of(x)) if keepdims else (), "int32")
-    return _reduced(op, x, axis, keepdims, "int32")
-
-
-def argmax(x, axis=None, keepdims=False):
-    """Index (int32) of the maximum along ``axis`` (of the flattened tensor when None)."""
-    if axis is not None:
-        _axis("argmax", axis, _ndim(x))
-    if any_symbolic(x):
-        return _arg_reduce("argmax", x, axis, keepdims)
-    return B.numpy.argmax(x, axis=axis, keepdims=keepdims)
-
-
-def argmin(x, axis=None, keepdims=False):
-    """Index (int32) of the minimum along ``axis`` (of the flattened tensor when None)."""
-    if axis is not None:
-        _axis("argmin", axis, _ndim(x))
-    if any_symbolic(x):
-        return _arg_reduce("argmin", x, axis, keepdims)
-    return B.numpy.argmin(x, axis=axis, keepdims=keepdims)
-
-
-def count_nonzero(x, axis=None):
-    """Number (int32) of non-zero elements along ``axis``."""
-    if any_symbolic(x):
-        return _reduced("count_nonzero", x, axis, False, "int32")
-    _check_axis("count_nonzero", x, axis)
-    return B.numpy.count_nonzero(x, axis=axis)
-
-
-def average(x, axis=None, weights=None):
-    """Weighted mean over ``axis``; ``weights`` match ``x`` or, 1-D, the length of ``axis``."""
-    if axis is not None:
-        _axis("average", axis, _ndim(x))
-    if weights is not None:
-        w_shape, x_shape = tuple(shape_of(weights)), tuple(shape_of(x))
-        same = len(w_shape) == len(x_shape) and builtins.all(
-            a == b or a is None or b is None for a, b in zip(w_shape, x_shape)
-        )
-        if not same and not (
-            axis is not None and len(w_shape) == 1 and w_shape[0] in (x_shape[axis], None)
-        ):
-            raise ValueError(
-                "`ops.average`: `weights` must have the shape of `x`, or be 1-D with the length "
-                f"of `x` along `axis`. Received: x.shape={x_shape}, weights.shape={w_shape}, "
-                f"axis={axis}"
-            )
-    if any_symbolic(x, weights):
-        if weights is None:
-            dtype = _float_dtype(dtype_of(x))
-        else:
-            dtype = _float_result_dtype(x, weights)
-        return _reduced("average", x, axis, False, dtype)
-    return B.numpy.average(x, axis=axis, weights=weights)
-
-
-_QUANTILE_METHODS = ("linear", "lower", "higher", "midpoint", "nearest")
-
-
-def quantile(x, q, axis=None, method="linear", keepdims=False):
-    """The ``q``-th quantiles (``q`` in [0, 1]) over ``axis``; ``q``'s axes come first."""
-    _check_choice("quantile", "method", method, _QUANTILE_METHODS)
-    if any_symbolic(x, q):
-        r = _reduced("quantile", x, axis, keepdims, _float_dtype)
-        return KerasTensor((*shape_of(q), *r.shape), r.dtype)
-    _check_axis("quantile", x, axis)
-    return B.numpy.quantile(x, q, axis=axis, method=method, keepdims=keepdims)
-
-
-def percentile(x, q, axis=None, method="linear", keepdims=False):
-    """The ``q``-th percentiles (``q`` in [0, 100]) over ``axis``; ``q``'s axes come first."""
-    _check_choice("percentile", "method", method, _QUANTILE_METHODS)
-    if any_symbolic(x, q):
-        r = _reduced("percentile", x, axis, keepdims, _float_dtype)
-        return KerasTensor((*shape_of(q), *r.shape), r.dtype)
-    _check_axis("percentile", x, axis)
-    return B.numpy.percentile(x, q, axis=axis, method=method, keepdims=keepdims)
-
-
-def median(x, axis=None, keepdims=False):
-    """Median over ``axis`` (all axes when None)."""
-    if any_symbolic(x):
-        return _reduced("median", x, axis, keepdims, _float_dtype)
-    _check_axis("median", x, axis)
-    return B.numpy.median(x, axis=axis, keepdims=keepdims)
-
-
-def _cumulative(op, x, axis, dtype):
-    if axis is None:
-        shape = shape_of(x)
-        n = None if None in shape else builtins.int(np.prod(shape))
-        shape = (n,)
-    else:
-        _axis(op, axis, _ndim(x))
-        shape = shape_of(x)
-    return KerasTensor(shape, dtype or _bool_to_int32(dtype_of(x)))
-
-
-def cumsum(x, axis=None, dtype=None):
-    """Cumulative sum along ``axis`` (over the flattened tensor when None)."""
-    if any_symbolic(x):
-        return _cumulative("cumsum", x, axis, dtype)
-    _check_axis("cumsum", x, axis)
-    return B.numpy.cumsum(x, axis=axis, dtype=dtype)
-
-
-def cumprod(x, axis=None, dtype=None):
-    """Cumulative product along ``axis`` (over the flattened tensor when None)."""
-    if any_symbolic(x):
-        return _cumulative("cumprod", x, axis, dtype)
-    _check_axis("cumprod", x, axis)
-    return B.numpy.cumprod(x, axis=axis, dtype=dtype)
-
-
-# NaN-ignoring reductions --------------------------------------------------------------------
-
-
-def nansum(x, axis=None, keepdims=False):
-    """Sum over ``axis``, treating NaNs as zero."""
-    if any_symbolic(x):
-        return _reduced("nansum", x, axis, keepdims, _sum_dtype)
-    _check_axis("nansum", x, axis)
-    return B.numpy.nansum(x, axis=axis, keepdims=keepdims)
-
-
-def nanprod(x, axis=None, keepdims=False):
-    """Product over ``axis``, treating NaNs as one."""
-    if any_symbolic(x):
-        return _reduced("nanprod", x, axis, keepdims, _sum_dtype)
-    _check_axis("nanprod", x, axis)
-    return B.numpy.nanprod(x, axis=axis, keepdims=keepdims)
-
-
-def nanmean(x, axis=None, keepdims=False):
-    """Mean over ``axis`` of the non-NaN elements (NaN where all are NaN).
-
-    Example:
-        >>> lamina.ops.nanmean(np.array([1.0, np.nan, 3.0]))  # 2.0
-    """
-    if any_symbolic(x):
-        return _reduced("nanmean", x, axis, keepdims, _float_dtype)
-    _check_axis("nanmean", x, axis)
-    return B.numpy.nanmean(x, axis=axis, keepdims=keepdims)
-
-
-def nanvar(x, axis=None, keepdims=False):
-    """Variance over ``axis`` of the non-NaN elements."""
-    if any_symbolic(x):
-        return _reduced("nanvar", x, axis, keepdims, _float_dtype)
-    _check_axis("nanvar", x, axis)
-    return B.numpy.nanvar(x, axis=axis, keepdims=keepdims)
-
-
-def nanstd(x, axis=None, keepdims=False):
-    """Standard deviation over ``axis`` of the non-NaN elements."""
-    if any_symbolic(x):
-        return _reduced("nanstd", x, axis, keepdims, _float_dtype)
-    _check_axis("nanstd", x, axis)
-    return B.numpy.nanstd(x, axis=axis, keepdims=keepdims)
-
-
-def nanmax(x, axis=None, keepdims=False):
-    """Maximum over ``axis`` ignoring NaNs (NaN where all are NaN)."""
-    if any_symbolic(x):
-        return _reduced("nanmax", x, axis, keepdims, None)
-    _check_axis("nanmax", x, axis)
-    return B.numpy.nanmax(x, axis=axis, keepdims=keepdims)
-
-
-def nanmin(x, axis=None, keepdims=False):
-    """Minimum over ``axis`` ignoring NaNs (NaN where all are NaN)."""
-    if any_symbolic(x):
-        return _reduced("nanmin", x, axis, keepdims, None)
-    _check_axis("nanmin", x, axis)
-    return B.numpy.nanmin(x, axis=axis, keepdims=keepdims)
-
-
-def nanargmax(x, axis=None, keepdims=False):
-    """Index (int32) of the maximum along ``axis`` ignoring NaNs."""
-    if axis is not None:
-        _axis("nanargmax", axis, _ndim(x))
-    if any_symbolic(x):
-        return _arg_reduce("nanargmax", x, axis, keepdims)
-    return B.numpy.nanargmax(x, axis=axis, keepdims=keepdims)
-
-
-def nanargmin(x, axis=None, keepdims=False):
-    """Index (int32) of the minimum along ``axis`` ignoring NaNs."""
-    if axis is not None:
-        _axis("nanargmin", axis, _ndim(x))
-    if any_symbolic(x):
-        return _arg_reduce("nanargmin", x, axis, keepdims)
-    return B.numpy.nanargmin(x, axis=axis, keepdims=keepdims)
-
-
-def nancumsum(x, axis=None, dtype=None):
-    """Cumulative sum along ``axis``, treating NaNs as zero."""
-    if any_symbolic(x):
-        return _cumulative("nancumsum", x, axis, dtype)
-    _check_axis("nancumsum", x, axis)
-    return B.numpy.nancumsum(x, axis=axis, dtype=dtype)
-
-
-def nancumprod(x, axis=None, dtype=None):
-    """Cumulative product along ``axis``, treating NaNs as one."""
-    if any_symbolic(x):
-        return _cumulative("nancumprod", x, axis, dtype)
-    _check_axis("nancumprod", x, axis)
-    return B.numpy.nancumprod(x, axis=axis, dtype=dtype)
-
-
-def nanquantile(x, q, axis=None, method="linear", keepdims=False):
-    """The ``q``-th quantiles over ``axis`` of the non-NaN elements."""
-    _check_choice("nanquantile", "method", method, _QUANTILE_METHODS)
-    if any_symbolic(x, q):
-        r = _reduced("nanquantile", x, axis, keepdims, _float_dtype)
-        return KerasTensor((*shape_of(q), *r.shape), r.dtype)
-    _check_axis("nanquantile", x, axis)
-    return B.numpy.nanquantile(x, q, axis=axis, method=method, keepdims=keepdims)
-
-
-def nanpercentile(x, q, axis=None, method="linear", keepdims=False):
-    """The ``q``-th percentiles over ``axis`` of the non-NaN elements."""
-    _check_choice("nanpercentile", "method", method, _QUANTILE_METHODS)
-    if any_symbolic(x, q):
-        r = _reduced("nanpercentile", x, axis, keepdims, _float_dtype)
-        return KerasTensor((*shape_of(q), *r.shape), r.dtype)
-    _check_axis("nanpercentile", x, axis)
-    return B.numpy.nanpercentile(x, q, axis=axis, method=method, keepdims=keepdims)
-
-
-def nanmedian(x, axis=None, keepdims=False):
-    """Median over ``axis`` of the non-NaN elements."""
-    if any_symbolic(x):
-        return _reduced("nanmedian", x, axis, keepdims, _float_dtype)
-    _check_axis("nanmedian", x, axis)
-    return B.numpy.nanmedian(x, axis=axis, keepdims=keepdims)
-
-
-# Sorting and searching ----------------------------------------------------------------------
-
-
-def sort(x, axis=-1):
-    """Sorted copy of ``x`` along ``axis`` (the flattened tensor when None)."""
-    if any_symbolic(x):
-        return _cumulative("sort", x, axis, dtype_of(x))
-    _check_axis("sort", x, axis)
-    return B.numpy.sort(x, axis=axis)
-
-
-def argsort(x, axis=-1):
-    """Indices (int32) that sort ``x`` along ``axis`` (the flattened tensor when None)."""
-    if any_symbolic(x):
-        return _cumulative("argsort", x, axis, "int32")
-    _check_axis("argsort", x, axis)
-    return B.numpy.argsort(x, axis=axis)
-
-
-def argpartition(x, kth, axis=-1):
-    """Indices (int32) that put the ``kth`` element in its sorted place along ``axis``."""
-    if axis is not None:
-        n = shape_of(x)[_axis("argpartition", axis, _ndim(x))]
-        if n is not None and not -n <= kth < n:
-            raise ValueError(
-                f"`ops.argpartition`: `kth`={kth} is out of range for axis {axis} of size {n}."
-            )
-    if any_symbolic(x):
-        return _cumulative("argpartition", x, axis, "int32")
-    return B.numpy.argpartition(x, kth, axis=axis)
-
-
-def searchsorted(sorted_sequence, values, side="left"):
-    """Indices (int32) where ``values`` would be inserted to keep a 1-D sequence sorted."""
-    _check_choice("searchsorted", "side", side, ("left", "right"))
-    if _ndim(sorted_sequence) != 1:
-        raise ValueError(
-            "`ops.searchsorted`: `sorted_sequence` must be 1-D. Received: sorted_sequence with "
-            f"shape {tuple(shape_of(sorted_sequence))}"
-        )
-    if any_symbolic(sorted_sequence, values):
-        return KerasTensor(shape_of(values), "int32")
-    return B.numpy.searchsorted(sorted_sequence, values, side=side)
-
-
-def digitize(x, bins):
-    """Index (int32) of the bin of each element (``bins[i-1] <= x < bins[i]``, increasing bins)."""
-    if _ndim(bins) != 1:
-        raise ValueError(
-            f"`ops.digitize`: `bins` must be 1-D. Received: bins with shape {tuple(shape_of(bins))}"
-        )
-    if any_symbolic(x, bins):
-        return KerasTensor(shape_of(x), "int32")
-    return B.numpy.digitize(x, bins)
-
-
-# Element-wise, two inputs --------------------------------------------------------------------
-
-
 def subtract(x1, x2):
     """Subtract arguments element-wise."""
     if any_symbolic(x1, x2):
         return symbolic.elementwise(x1, x2)
     return B.numpy.subtract(x1, x2)
+
+
+def multiply(x1, x2):
+    """Multiply arguments element-wise."""
+    if any_symbolic(x1, x2):
+        return symbolic.elementwise(x1, x2)
+    return B.numpy.multiply(x1, x2)
 
 
 def divide(x1, x2):
@@ -1754,19 +1257,504 @@ def right_shift(x, y):
     return B.numpy.right_shift(x, y)
 
 
-# Shape and layout ---------------------------------------------------------------------------
+def gcd(x1, x2):
+    """Greatest common divisor of integers, element-wise."""
+    if any_symbolic(x1, x2):
+        return symbolic.elementwise(x1, x2)
+    return B.numpy.gcd(x1, x2)
 
 
-def matmul(x1, x2):
-    """Matrix product of two tensors, with NumPy's broadcasting of leading dimensions.
+def lcm(x1, x2):
+    """Least common multiple of integers, element-wise."""
+    if any_symbolic(x1, x2):
+        return symbolic.elementwise(x1, x2)
+    return B.numpy.lcm(x1, x2)
+
+
+def ldexp(x1, x2):
+    """``x1 * 2**x2`` element-wise (``x2`` integer)."""
+    d2 = dtype_of(x2)
+    if not (dtypes.is_int(d2) or d2 in ("bool", dtypes.WEAK_INT)):
+        raise TypeError(f"`ops.ldexp`: `x2` must hold integers. Received: x2 with dtype {d2}")
+    if any_symbolic(x1, x2):
+        return symbolic.elementwise(x1, x2, dtype=_float_result_dtype(x1, x2))
+    return B.numpy.ldexp(x1, x2)
+
+
+def nextafter(x1, x2):
+    """The next representable float after ``x1`` toward ``x2``, element-wise."""
+    if any_symbolic(x1, x2):
+        return symbolic.elementwise(x1, x2, dtype=_float_result_dtype(x1, x2))
+    return B.numpy.nextafter(x1, x2)
+
+
+# Comparison and selection --------------------------------------------------------------------
+
+
+def isclose(x1, x2, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """True where ``|x1 - x2| <= atol + rtol * |x2|`` element-wise."""
+    if any_symbolic(x1, x2):
+        return symbolic.elementwise(x1, x2, dtype="bool")
+    return B.numpy.isclose(x1, x2, rtol=rtol, atol=atol, equal_nan=equal_nan)
+
+
+def allclose(x1, x2, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """True (a bool scalar tensor) when `isclose` holds everywhere."""
+    if any_symbolic(x1, x2):
+        symbolic.broadcast_shapes(shape_of(x1), shape_of(x2))
+        return KerasTensor((), "bool")
+    return B.numpy.allclose(x1, x2, rtol=rtol, atol=atol, equal_nan=equal_nan)
+
+
+def isin(x1, x2, assume_unique=False, invert=False):
+    """True where an element of ``x1`` occurs in ``x2`` (False with ``invert``)."""
+    if any_symbolic(x1, x2):
+        return _unary(x1, "bool")
+    return B.numpy.isin(x1, x2, assume_unique=assume_unique, invert=invert)
+
+
+def where(condition, x1=None, x2=None):
+    """``x1`` where ``condition`` holds, else ``x2``; with neither, the indices of true values.
 
     Example:
-        >>> lamina.ops.matmul(np.ones((2, 3)), np.ones((3, 4))).shape
-        (2, 4)
+        >>> lamina.ops.where(np.array([True, False]), 1.0, 0.0)  # [1., 0.]
     """
-    if any_symbolic(x1, x2):
-        return symbolic.infer(np_backend.matmul, x1, x2)
-    return B.numpy.matmul(x1, x2)
+    if (x1 is None) != (x2 is None):
+        raise ValueError(
+            "`ops.where`: give both `x1` and `x2`, or neither (to get the indices where "
+            f"`condition` holds). Received: x1={x1!r}, x2={x2!r}"
+        )
+    if x1 is None:
+        return nonzero(condition)
+    if any_symbolic(condition, x1, x2):
+        shape = symbolic.broadcast_shapes(shape_of(condition), shape_of(x1), shape_of(x2))
+        return KerasTensor(shape, _result_dtype(x1, x2))
+    return B.numpy.where(condition, x1, x2)
+
+
+def select(condlist, choicelist, default=0):
+    """For each element, the value from the first choice whose condition holds, else ``default``."""
+    if not isinstance(condlist, (list, tuple)) or not isinstance(choicelist, (list, tuple)):
+        raise TypeError(
+            "`ops.select`: `condlist` and `choicelist` must be lists of tensors. Received: "
+            f"condlist={type(condlist).__name__}, choicelist={type(choicelist).__name__}"
+        )
+    if len(condlist) != len(choicelist) or not condlist:
+        raise ValueError(
+            "`ops.select`: `condlist` and `choicelist` must be non-empty and of the same length. "
+            f"Received: {len(condlist)} conditions and {len(choicelist)} choices"
+        )
+    if any_symbolic(condlist, choicelist, default):
+        shape = symbolic.broadcast_shapes(*(shape_of(v) for v in (*condlist, *choicelist)))
+        return KerasTensor(shape, _result_dtype(*choicelist, default))
+    return B.numpy.select(condlist, choicelist, default=default)
+
+
+# Reductions ----------------------------------------------------------------------------------
+
+
+def sum(x, axis=None, keepdims=False):
+    """Sum over ``axis`` (all axes when None); bools and small ints accumulate in int32.
+
+    Example:
+        >>> lamina.ops.sum(np.ones((2, 3)), axis=1)  # [3., 3.]
+    """
+    if any_symbolic(x):
+        return _reduced("sum", x, axis, keepdims, _sum_dtype)
+    _check_axis("sum", x, axis)
+    return B.numpy.sum(x, axis=axis, keepdims=keepdims)
+
+
+def prod(x, axis=None, keepdims=False, dtype=None):
+    """Product over ``axis`` (all axes when None); bools and small ints accumulate in int32."""
+    if any_symbolic(x):
+        return _reduced("prod", x, axis, keepdims, dtype or _sum_dtype)
+    _check_axis("prod", x, axis)
+    return B.numpy.prod(x, axis=axis, keepdims=keepdims, dtype=dtype)
+
+
+def mean(x, axis=None, keepdims=False):
+    """Arithmetic mean over ``axis``; ints give floatx, float16 stays float16.
+
+    Example:
+        >>> lamina.ops.mean(np.array([[1, 2], [3, 4]]), axis=0)  # [2., 3.], float32
+    """
+    if any_symbolic(x):
+        return _reduced("mean", x, axis, keepdims, _float_dtype)
+    _check_axis("mean", x, axis)
+    return B.numpy.mean(x, axis=axis, keepdims=keepdims)
+
+
+def max(x, axis=None, keepdims=False, initial=None):
+    """Maximum over ``axis`` (all axes when None), at least ``initial`` when given."""
+    if any_symbolic(x):
+        return _reduced("max", x, axis, keepdims, None)
+    _check_axis("max", x, axis)
+    return B.numpy.max(x, axis=axis, keepdims=keepdims, initial=initial)
+
+
+def min(x, axis=None, keepdims=False, initial=None):
+    """Minimum over ``axis`` (all axes when None), at most ``initial`` when given."""
+    if any_symbolic(x):
+        return _reduced("min", x, axis, keepdims, None)
+    _check_axis("min", x, axis)
+    return B.numpy.min(x, axis=axis, keepdims=keepdims, initial=initial)
+
+
+def amax(x, axis=None, keepdims=False):
+    """Maximum over ``axis`` (all axes when None)."""
+    if any_symbolic(x):
+        return _reduced("amax", x, axis, keepdims, None)
+    _check_axis("amax", x, axis)
+    return B.numpy.amax(x, axis=axis, keepdims=keepdims)
+
+
+def amin(x, axis=None, keepdims=False):
+    """Minimum over ``axis`` (all axes when None)."""
+    if any_symbolic(x):
+        return _reduced("amin", x, axis, keepdims, None)
+    _check_axis("amin", x, axis)
+    return B.numpy.amin(x, axis=axis, keepdims=keepdims)
+
+
+def ptp(x, axis=None, keepdims=False):
+    """Range (maximum minus minimum) over ``axis``."""
+    if any_symbolic(x):
+        return _reduced("ptp", x, axis, keepdims, None)
+    _check_axis("ptp", x, axis)
+    return B.numpy.ptp(x, axis=axis, keepdims=keepdims)
+
+
+def std(x, axis=None, keepdims=False):
+    """Standard deviation over ``axis`` (population, ``ddof=0``)."""
+    if any_symbolic(x):
+        return _reduced("std", x, axis, keepdims, _float_dtype)
+    _check_axis("std", x, axis)
+    return B.numpy.std(x, axis=axis, keepdims=keepdims)
+
+
+def var(x, axis=None, keepdims=False):
+    """Variance over ``axis`` (population, ``ddof=0``)."""
+    if any_symbolic(x):
+        return _reduced("var", x, axis, keepdims, _float_dtype)
+    _check_axis("var", x, axis)
+    return B.numpy.var(x, axis=axis, keepdims=keepdims)
+
+
+def all(x, axis=None, keepdims=False):
+    """True where every element along ``axis`` is truthy."""
+    if any_symbolic(x):
+        return _reduced("all", x, axis, keepdims, "bool")
+    _check_axis("all", x, axis)
+    return B.numpy.all(x, axis=axis, keepdims=keepdims)
+
+
+def any(x, axis=None, keepdims=False):
+    """True where some element along ``axis`` is truthy."""
+    if any_symbolic(x):
+        return _reduced("any", x, axis, keepdims, "bool")
+    _check_axis("any", x, axis)
+    return B.numpy.any(x, axis=axis, keepdims=keepdims)
+
+
+def _arg_reduce(op, x, axis, keepdims):
+    if axis is None:
+        return KerasTensor((1,) * len(shape_of(x)) if keepdims else (), "int32")
+    return _reduced(op, x, axis, keepdims, "int32")
+
+
+def argmax(x, axis=None, keepdims=False):
+    """Index (int32) of the maximum along ``axis`` (of the flattened tensor when None)."""
+    if axis is not None:
+        _axis("argmax", axis, _ndim(x))
+    if any_symbolic(x):
+        return _arg_reduce("argmax", x, axis, keepdims)
+    return B.numpy.argmax(x, axis=axis, keepdims=keepdims)
+
+
+def argmin(x, axis=None, keepdims=False):
+    """Index (int32) of the minimum along ``axis`` (of the flattened tensor when None)."""
+    if axis is not None:
+        _axis("argmin", axis, _ndim(x))
+    if any_symbolic(x):
+        return _arg_reduce("argmin", x, axis, keepdims)
+    return B.numpy.argmin(x, axis=axis, keepdims=keepdims)
+
+
+def count_nonzero(x, axis=None):
+    """Number (int32) of non-zero elements along ``axis``."""
+    if any_symbolic(x):
+        return _reduced("count_nonzero", x, axis, False, "int32")
+    _check_axis("count_nonzero", x, axis)
+    return B.numpy.count_nonzero(x, axis=axis)
+
+
+def average(x, axis=None, weights=None):
+    """Weighted mean over ``axis``; ``weights`` match ``x`` or, 1-D, the length of ``axis``."""
+    if axis is not None:
+        _axis("average", axis, _ndim(x))
+    if weights is not None:
+        w_shape, x_shape = tuple(shape_of(weights)), tuple(shape_of(x))
+        same = len(w_shape) == len(x_shape) and builtins.all(
+            a == b or a is None or b is None for a, b in zip(w_shape, x_shape)
+        )
+        if not same and not (
+            axis is not None and len(w_shape) == 1 and w_shape[0] in (x_shape[axis], None)
+        ):
+            raise ValueError(
+                "`ops.average`: `weights` must have the shape of `x`, or be 1-D with the length "
+                f"of `x` along `axis`. Received: x.shape={x_shape}, weights.shape={w_shape}, "
+                f"axis={axis}"
+            )
+    if any_symbolic(x, weights):
+        if weights is None:
+            dtype = _float_dtype(dtype_of(x))
+        else:
+            dtype = _float_result_dtype(x, weights)
+        return _reduced("average", x, axis, False, dtype)
+    return B.numpy.average(x, axis=axis, weights=weights)
+
+
+_QUANTILE_METHODS = ("linear", "lower", "higher", "midpoint", "nearest")
+
+
+def quantile(x, q, axis=None, method="linear", keepdims=False):
+    """The ``q``-th quantiles (``q`` in [0, 1]) over ``axis``; ``q``'s axes come first."""
+    _check_choice("quantile", "method", method, _QUANTILE_METHODS)
+    if any_symbolic(x, q):
+        r = _reduced("quantile", x, axis, keepdims, _float_dtype)
+        return KerasTensor((*shape_of(q), *r.shape), r.dtype)
+    _check_axis("quantile", x, axis)
+    return B.numpy.quantile(x, q, axis=axis, method=method, keepdims=keepdims)
+
+
+def percentile(x, q, axis=None, method="linear", keepdims=False):
+    """The ``q``-th percentiles (``q`` in [0, 100]) over ``axis``; ``q``'s axes come first."""
+    _check_choice("percentile", "method", method, _QUANTILE_METHODS)
+    if any_symbolic(x, q):
+        r = _reduced("percentile", x, axis, keepdims, _float_dtype)
+        return KerasTensor((*shape_of(q), *r.shape), r.dtype)
+    _check_axis("percentile", x, axis)
+    return B.numpy.percentile(x, q, axis=axis, method=method, keepdims=keepdims)
+
+
+def median(x, axis=None, keepdims=False):
+    """Median over ``axis`` (all axes when None)."""
+    if any_symbolic(x):
+        return _reduced("median", x, axis, keepdims, _float_dtype)
+    _check_axis("median", x, axis)
+    return B.numpy.median(x, axis=axis, keepdims=keepdims)
+
+
+def _cumulative(op, x, axis, dtype):
+    if axis is None:
+        shape = shape_of(x)
+        n = None if None in shape else builtins.int(np.prod(shape))
+        shape = (n,)
+    else:
+        _axis(op, axis, _ndim(x))
+        shape = shape_of(x)
+    return KerasTensor(shape, dtype or _bool_to_int32(dtype_of(x)))
+
+
+def cumsum(x, axis=None, dtype=None):
+    """Cumulative sum along ``axis`` (over the flattened tensor when None)."""
+    if any_symbolic(x):
+        return _cumulative("cumsum", x, axis, dtype)
+    _check_axis("cumsum", x, axis)
+    return B.numpy.cumsum(x, axis=axis, dtype=dtype)
+
+
+def cumprod(x, axis=None, dtype=None):
+    """Cumulative product along ``axis`` (over the flattened tensor when None)."""
+    if any_symbolic(x):
+        return _cumulative("cumprod", x, axis, dtype)
+    _check_axis("cumprod", x, axis)
+    return B.numpy.cumprod(x, axis=axis, dtype=dtype)
+
+
+# NaN-ignoring reductions ---------------------------------------------------------------------
+
+
+def nansum(x, axis=None, keepdims=False):
+    """Sum over ``axis``, treating NaNs as zero."""
+    if any_symbolic(x):
+        return _reduced("nansum", x, axis, keepdims, _sum_dtype)
+    _check_axis("nansum", x, axis)
+    return B.numpy.nansum(x, axis=axis, keepdims=keepdims)
+
+
+def nanprod(x, axis=None, keepdims=False):
+    """Product over ``axis``, treating NaNs as one."""
+    if any_symbolic(x):
+        return _reduced("nanprod", x, axis, keepdims, _sum_dtype)
+    _check_axis("nanprod", x, axis)
+    return B.numpy.nanprod(x, axis=axis, keepdims=keepdims)
+
+
+def nanmean(x, axis=None, keepdims=False):
+    """Mean over ``axis`` of the non-NaN elements (NaN where all are NaN).
+
+    Example:
+        >>> lamina.ops.nanmean(np.array([1.0, np.nan, 3.0]))  # 2.0
+    """
+    if any_symbolic(x):
+        return _reduced("nanmean", x, axis, keepdims, _float_dtype)
+    _check_axis("nanmean", x, axis)
+    return B.numpy.nanmean(x, axis=axis, keepdims=keepdims)
+
+
+def nanvar(x, axis=None, keepdims=False):
+    """Variance over ``axis`` of the non-NaN elements."""
+    if any_symbolic(x):
+        return _reduced("nanvar", x, axis, keepdims, _float_dtype)
+    _check_axis("nanvar", x, axis)
+    return B.numpy.nanvar(x, axis=axis, keepdims=keepdims)
+
+
+def nanstd(x, axis=None, keepdims=False):
+    """Standard deviation over ``axis`` of the non-NaN elements."""
+    if any_symbolic(x):
+        return _reduced("nanstd", x, axis, keepdims, _float_dtype)
+    _check_axis("nanstd", x, axis)
+    return B.numpy.nanstd(x, axis=axis, keepdims=keepdims)
+
+
+def nanmax(x, axis=None, keepdims=False):
+    """Maximum over ``axis`` ignoring NaNs (NaN where all are NaN)."""
+    if any_symbolic(x):
+        return _reduced("nanmax", x, axis, keepdims, None)
+    _check_axis("nanmax", x, axis)
+    return B.numpy.nanmax(x, axis=axis, keepdims=keepdims)
+
+
+def nanmin(x, axis=None, keepdims=False):
+    """Minimum over ``axis`` ignoring NaNs (NaN where all are NaN)."""
+    if any_symbolic(x):
+        return _reduced("nanmin", x, axis, keepdims, None)
+    _check_axis("nanmin", x, axis)
+    return B.numpy.nanmin(x, axis=axis, keepdims=keepdims)
+
+
+def nanargmax(x, axis=None, keepdims=False):
+    """Index (int32) of the maximum along ``axis`` ignoring NaNs."""
+    if axis is not None:
+        _axis("nanargmax", axis, _ndim(x))
+    if any_symbolic(x):
+        return _arg_reduce("nanargmax", x, axis, keepdims)
+    return B.numpy.nanargmax(x, axis=axis, keepdims=keepdims)
+
+
+def nanargmin(x, axis=None, keepdims=False):
+    """Index (int32) of the minimum along ``axis`` ignoring NaNs."""
+    if axis is not None:
+        _axis("nanargmin", axis, _ndim(x))
+    if any_symbolic(x):
+        return _arg_reduce("nanargmin", x, axis, keepdims)
+    return B.numpy.nanargmin(x, axis=axis, keepdims=keepdims)
+
+
+def nancumsum(x, axis=None, dtype=None):
+    """Cumulative sum along ``axis``, treating NaNs as zero."""
+    if any_symbolic(x):
+        return _cumulative("nancumsum", x, axis, dtype)
+    _check_axis("nancumsum", x, axis)
+    return B.numpy.nancumsum(x, axis=axis, dtype=dtype)
+
+
+def nancumprod(x, axis=None, dtype=None):
+    """Cumulative product along ``axis``, treating NaNs as one."""
+    if any_symbolic(x):
+        return _cumulative("nancumprod", x, axis, dtype)
+    _check_axis("nancumprod", x, axis)
+    return B.numpy.nancumprod(x, axis=axis, dtype=dtype)
+
+
+def nanquantile(x, q, axis=None, method="linear", keepdims=False):
+    """The ``q``-th quantiles over ``axis`` of the non-NaN elements."""
+    _check_choice("nanquantile", "method", method, _QUANTILE_METHODS)
+    if any_symbolic(x, q):
+        r = _reduced("nanquantile", x, axis, keepdims, _float_dtype)
+        return KerasTensor((*shape_of(q), *r.shape), r.dtype)
+    _check_axis("nanquantile", x, axis)
+    return B.numpy.nanquantile(x, q, axis=axis, method=method, keepdims=keepdims)
+
+
+def nanpercentile(x, q, axis=None, method="linear", keepdims=False):
+    """The ``q``-th percentiles over ``axis`` of the non-NaN elements."""
+    _check_choice("nanpercentile", "method", method, _QUANTILE_METHODS)
+    if any_symbolic(x, q):
+        r = _reduced("nanpercentile", x, axis, keepdims, _float_dtype)
+        return KerasTensor((*shape_of(q), *r.shape), r.dtype)
+    _check_axis("nanpercentile", x, axis)
+    return B.numpy.nanpercentile(x, q, axis=axis, method=method, keepdims=keepdims)
+
+
+def nanmedian(x, axis=None, keepdims=False):
+    """Median over ``axis`` of the non-NaN elements."""
+    if any_symbolic(x):
+        return _reduced("nanmedian", x, axis, keepdims, _float_dtype)
+    _check_axis("nanmedian", x, axis)
+    return B.numpy.nanmedian(x, axis=axis, keepdims=keepdims)
+
+
+# Sorting and searching -----------------------------------------------------------------------
+
+
+def sort(x, axis=-1):
+    """Sorted copy of ``x`` along ``axis`` (the flattened tensor when None)."""
+    if any_symbolic(x):
+        return _cumulative("sort", x, axis, dtype_of(x))
+    _check_axis("sort", x, axis)
+    return B.numpy.sort(x, axis=axis)
+
+
+def argsort(x, axis=-1):
+    """Indices (int32) that sort ``x`` along ``axis`` (the flattened tensor when None)."""
+    if any_symbolic(x):
+        return _cumulative("argsort", x, axis, "int32")
+    _check_axis("argsort", x, axis)
+    return B.numpy.argsort(x, axis=axis)
+
+
+def argpartition(x, kth, axis=-1):
+    """Indices (int32) that put the ``kth`` element in its sorted place along ``axis``."""
+    if axis is not None:
+        n = shape_of(x)[_axis("argpartition", axis, _ndim(x))]
+        if n is not None and not -n <= kth < n:
+            raise ValueError(
+                f"`ops.argpartition`: `kth`={kth} is out of range for axis {axis} of size {n}."
+            )
+    if any_symbolic(x):
+        return _cumulative("argpartition", x, axis, "int32")
+    return B.numpy.argpartition(x, kth, axis=axis)
+
+
+def searchsorted(sorted_sequence, values, side="left"):
+    """Indices (int32) where ``values`` would be inserted to keep a 1-D sequence sorted."""
+    _check_choice("searchsorted", "side", side, ("left", "right"))
+    if _ndim(sorted_sequence) != 1:
+        raise ValueError(
+            "`ops.searchsorted`: `sorted_sequence` must be 1-D. Received: sorted_sequence with "
+            f"shape {tuple(shape_of(sorted_sequence))}"
+        )
+    if any_symbolic(sorted_sequence, values):
+        return KerasTensor(shape_of(values), "int32")
+    return B.numpy.searchsorted(sorted_sequence, values, side=side)
+
+
+def digitize(x, bins):
+    """Index (int32) of the bin of each element (``bins[i-1] <= x < bins[i]``, increasing bins)."""
+    if _ndim(bins) != 1:
+        raise ValueError(
+            f"`ops.digitize`: `bins` must be 1-D. Received: bins with shape {tuple(shape_of(bins))}"
+        )
+    if any_symbolic(x, bins):
+        return KerasTensor(shape_of(x), "int32")
+    return B.numpy.digitize(x, bins)
+
+
+# Shape and layout ----------------------------------------------------------------------------
 
 
 def reshape(x, newshape):
@@ -2232,7 +2220,19 @@ def unravel_index(indices, shape):
     return B.numpy.unravel_index(indices, shape)
 
 
-# Products -----------------------------------------------------------------------------------
+# Products ------------------------------------------------------------------------------------
+
+
+def matmul(x1, x2):
+    """Matrix product of two tensors, with NumPy's broadcasting of leading dimensions.
+
+    Example:
+        >>> lamina.ops.matmul(np.ones((2, 3)), np.ones((3, 4))).shape
+        (2, 4)
+    """
+    if any_symbolic(x1, x2):
+        return symbolic.infer(np_backend.matmul, x1, x2)
+    return B.numpy.matmul(x1, x2)
 
 
 def dot(x1, x2):
@@ -2324,7 +2324,7 @@ def trace(x, offset=0, axis1=0, axis2=1):
     return B.numpy.trace(x, offset=offset, axis1=axis1, axis2=axis2)
 
 
-# Statistics and signals ---------------------------------------------------------------------
+# Statistics and signals ----------------------------------------------------------------------
 
 
 def bincount(x, weights=None, minlength=0, sparse=False):
@@ -2395,7 +2395,7 @@ def trapezoid(y, x=None, dx=1.0, axis=-1):
     return B.numpy.trapezoid(y, x=x, dx=dx, axis=axis)
 
 
-# Indexing -----------------------------------------------------------------------------------
+# Indexing ------------------------------------------------------------------------------------
 
 
 def _is_index_array(k) -> bool:
@@ -2420,6 +2420,12 @@ def get_item(x, key):
     return B.numpy.get_item(x, key)
 
 
+def _count_true(mask) -> int:
+    if not isinstance(mask, (np.ndarray, list, tuple)):
+        mask = B.core.convert_to_numpy(mask)
+    return builtins.int(np.count_nonzero(mask))
+
+
 def _get_item_symbolic(x, key):
     shape = tuple(shape_of(x))
     key = key if isinstance(key, tuple) else (key,)
@@ -2441,7 +2447,8 @@ def _get_item_symbolic(x, key):
                 else dtypes.standardize_dtype(np.asarray(k).dtype)
             )
             if k_dtype == "bool":
-                items.append(("mask", k_shape))
+                count = None if type(k) is KerasTensor else _count_true(k)
+                items.append(("mask", (k_shape, count)))
             elif dtypes.is_int(k_dtype):
                 items.append(("array", k_shape))
             else:
@@ -2452,7 +2459,7 @@ def _get_item_symbolic(x, key):
     if builtins.sum(kind == "ellipsis" for kind, _ in items) > 1:
         raise IndexError("`ops.get_item`: an index can only have a single ellipsis ('...').")
     used = builtins.sum(
-        len(v) if kind == "mask" else 1
+        len(v[0]) if kind == "mask" else 1
         for kind, v in items
         if kind in ("int", "slice", "array", "mask")
     )
@@ -2496,10 +2503,10 @@ def _get_item_symbolic(x, key):
             adv_shapes.append(v)
             adv_pos.append(len(out))
             dim += 1
-        else:  # mask
-            adv_shapes.append((None,))
+        else:  # mask: one index per true element
+            adv_shapes.append((v[1],))
             adv_pos.append(len(out))
-            dim += len(v)
+            dim += len(v[0])
     if adv_shapes:
         adv = list(symbolic.broadcast_shapes(*adv_shapes))
         contiguous = builtins.all(p == adv_pos[0] for p in adv_pos)

@@ -16,6 +16,7 @@ from lamina import backend
 from lamina.backend import active as B
 
 _MAX_SEED = 2**63 - 1
+_INCREMENT = np.array([0, 1], dtype=np.int64)
 
 
 def make_default_seed() -> int:
@@ -58,13 +59,12 @@ class SeedGenerator:
                 trainable=False,
                 name="seed_generator_state",
             )
-        self._increment = None
 
     def next(self, ordered=True):
         """A new seed (two int64 words, a backend tensor); advances the state."""
-        if self._increment is None:
-            self._increment = B.core.convert_to_tensor(np.array([0, 1], dtype=np.int64))
-        new = B.numpy.add(self.state.value, self._increment)
+        # A NumPy constant, not a cached backend tensor: a tensor made inside one compiled
+        # function (tf.function, jax.jit) must not be reused by another.
+        new = B.numpy.add(self.state.value, _INCREMENT)
         self.state.assign(new)
         return new
 

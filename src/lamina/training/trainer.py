@@ -56,7 +56,7 @@ class Trainer:
         self.history = None
         self.steps_per_execution = 1
         self.run_eagerly = False
-        self.jit_compile = True
+        self.jit_compile = backend.backend() != "torch"  # torch.compile is opt-in
         self._step_cache = {}
         self._targets_checked = False
         self._in_fit = False

@@ -254,7 +254,8 @@ def negative(x):
 
 
 def sign(x):
-    return _keep(jnp.sign, x)
+    x = convert_to_tensor(x)
+    return x.copy() if x.dtype == np.bool_ else jnp.sign(x)
 
 
 def square(x):

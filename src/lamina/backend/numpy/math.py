@@ -80,21 +80,30 @@ def segment_prod(data, segment_ids, num_segments=None, sorted=False):
     return _segment_reduce(data, segment_ids, num_segments, np.multiply, 1)
 
 
-_erf_scalar = np.vectorize(_math.erf, otypes=[np.float64])
+try:  # SciPy's vectorized kernels when SciPy is installed; Python's math module otherwise
+    from scipy import special as _special
+
+    _erf_scalar, _erfc_scalar = _special.erf, _special.erfc
+except ImportError:  # pragma: no cover - SciPy comes with JAX and TensorFlow installs
+    _special = None
+    _erf_scalar = np.vectorize(_math.erf, otypes=[np.float64])
+    _erfc_scalar = np.vectorize(_math.erfc, otypes=[np.float64])
 
 
 def erf(x):
     x = _float(x)
-    return _erf_scalar(x).astype(x.dtype)
+    return _erf_scalar(np.asarray(x, np.float64)).astype(x.dtype)
 
 
 def erfc(x):
     x = _float(x)
-    return np.vectorize(_math.erfc, otypes=[np.float64])(x).astype(x.dtype)
+    return _erfc_scalar(np.asarray(x, np.float64)).astype(x.dtype)
 
 
 def erfinv(x):
     x = _float(x)
+    if _special is not None:
+        return _special.erfinv(np.asarray(x, np.float64)).astype(x.dtype)
     y = np.asarray(x, np.float64)
     # Giles' single-precision approximation, refined by Newton steps on erf.
     w = -np.log(np.maximum((1 - y) * (1 + y), 1e-300))

@@ -7,8 +7,6 @@ other backends import, so that every backend pads a ``"same"`` convolution ident
 
 from __future__ import annotations
 
-import math as _math
-
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
@@ -265,7 +263,9 @@ def sparsemax(x, axis=-1):
 
 
 def _erf(x):
-    return np.vectorize(_math.erf, otypes=[np.float64])(x).astype(x.dtype)
+    from lamina.backend.numpy.math import erf
+
+    return erf(x)
 
 
 # ----------------------------------------------------------------------------------------

@@ -228,7 +228,8 @@ def _keep(fn, x):
 
 def _floating(fn, x):
     x = _to_float(x)
-    return _out(fn(x), x.dtype)
+    with np.errstate(all="ignore"):  # log(0), sqrt(-1), ...: inf/nan, silently, as elsewhere
+        return _out(fn(x), x.dtype)
 
 
 def _float64_for_int64(x):
@@ -253,7 +254,8 @@ def negative(x):
 
 
 def sign(x):
-    return _keep(np.sign, x)
+    x = convert_to_tensor(x)
+    return x.copy() if x.dtype == np.bool_ else np.sign(x)
 
 
 def square(x):
@@ -1081,6 +1083,8 @@ def einsum(subscripts, *operands, **kwargs):
     operands = _promote_all(operands)
     dtype = _dtype(operands[0])
     dtype = "int32" if dtype == "int8" else dtype
+    compute = _compute_dtype(dtype)
+    operands = [o.astype(compute) for o in operands]
     return _out(np.einsum(subscripts, *operands, **kwargs), dtype)
 
 

@@ -253,10 +253,11 @@ def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None,
         nd, strides, padding, data_format, dilation_rate
     )
     x = _to_channels_last(x, data_format)
-    if nd in (1, 2) and not (max(dilation) > 1 and max(strides) > 1):
-        if nd == 1:
-            x, kernel = x[:, None], kernel[None]
-            strides, dilation = (1, *strides), (1, *dilation)
+    if nd == 1:  # as 2D with a height of 1 (any stride or rate on that axis gives 1 row)
+        x, kernel = x[:, None], kernel[None]
+        strides, dilation = (strides[0], *strides), (dilation[0], *dilation)
+    native = len(set(strides)) == 1 and not (max(dilation) > 1 and max(strides) > 1)
+    if nd <= 2 and native:
         y = tf.nn.depthwise_conv2d(
             x,
             kernel,
@@ -264,11 +265,12 @@ def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None,
             padding=padding.upper(),
             dilations=dilation,
         )
-        if nd == 1:
-            y = y[:, 0]
     else:
-        flat = tf.reshape(kernel, (*kernel.shape[:nd], 1, kernel.shape[-2] * kernel.shape[-1]))
+        rank = kernel.shape.rank - 2
+        flat = tf.reshape(kernel, (*kernel.shape[:rank], 1, kernel.shape[-2] * kernel.shape[-1]))
         y = _conv_channels_last(x, flat, strides, padding, dilation, x.shape[-1])
+    if nd == 1:
+        y = y[:, 0]
     return _from_channels_last(y, data_format)
 
 
@@ -364,8 +366,25 @@ def _pool(inputs, pool_size, strides, padding, data_format, kind):
     strides, padding, data_format, _ = _conv_args(nd, strides, padding, data_format, 1)
     x = _to_channels_last(x, data_format)
     pool = tf.nn.max_pool if kind == "max" else tf.nn.avg_pool
-    y = pool(x, pool_size, strides, padding.upper(), data_format=_TF_FORMAT[nd])
+    if nd == 3 and x.dtype == tf.float64:  # no float64 3D pooling kernels: pool H, W then D
+        y = _separable_pool3d(pool, x, pool_size, strides, padding.upper())
+    else:
+        y = pool(x, pool_size, strides, padding.upper(), data_format=_TF_FORMAT[nd])
     return _from_channels_last(y, data_format)
+
+
+def _separable_pool3d(pool, x, pool_size, strides, padding):
+    """3D max / average pooling as 2D pooling over (H, W) then 1D over D. Exact: the max is
+    separable, and so is the mean, since TF's "same" counts factor per axis."""
+    shape = tf.shape(x)
+    n, d, c = shape[0], shape[1], shape[4]
+    hw = tf.reshape(x, tf.concat([[n * d], shape[2:]], 0))
+    hw = pool(hw, pool_size[1:], strides[1:], padding, data_format="NHWC")
+    hw_shape = tf.shape(hw)
+    y = tf.transpose(tf.reshape(hw, [n, d, hw_shape[1], hw_shape[2], c]), [0, 2, 3, 1, 4])
+    y = pool(tf.reshape(y, [-1, d, c]), pool_size[:1], strides[:1], padding, data_format="NWC")
+    y = tf.reshape(y, [n, hw_shape[1], hw_shape[2], tf.shape(y)[1], c])
+    return tf.transpose(y, [0, 3, 1, 2, 4])
 
 
 def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):

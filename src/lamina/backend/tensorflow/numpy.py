@@ -1147,6 +1147,8 @@ def argpartition(x, kth, axis=-1):
 
 def searchsorted(sorted_sequence, values, side="left"):
     sorted_sequence, values = promote(sorted_sequence, values)
+    if values.dtype == tf.bool or values.dtype in _INT_COMPUTE:
+        sorted_sequence, values = _sortable(sorted_sequence), _sortable(values)
     flat = tf.reshape(values, [-1])
     out = tf.searchsorted(sorted_sequence, flat, side=side, out_type=tf.int32)
     return tf.reshape(out, tf.shape(values))

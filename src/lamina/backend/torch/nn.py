@@ -52,8 +52,7 @@ def sparse_sigmoid(x):
 
 
 def softplus(x):
-    x = _float(x)
-    return torch.relu(x) + torch.log1p(torch.exp(-torch.abs(x)))
+    return F.softplus(_float(x))
 
 
 def softsign(x):

@@ -1036,6 +1036,8 @@ def argpartition(x, kth, axis=-1):
 
 def searchsorted(sorted_sequence, values, side="left"):
     sorted_sequence, values = promote(sorted_sequence, values)
+    if values.dtype == torch.bool:
+        sorted_sequence, values = sorted_sequence.to(torch.uint8), values.to(torch.uint8)
     right = side == "right"
     return torch.searchsorted(sorted_sequence, values, right=right, out_int32=True)
 
