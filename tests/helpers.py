@@ -35,7 +35,9 @@ def backend_gradient(fn, *args):
         xs = [tf.Variable(a) for a in args]
         with tf.GradientTape() as tape:
             total = tf.reduce_sum(fn(*xs))
-        return [np.asarray(g, dtype=np.float64) for g in tape.gradient(total, xs)]
+        # A gather straight from a variable gives IndexedSlices; make every gradient dense.
+        grads = tape.gradient(total, xs)
+        return [np.asarray(tf.convert_to_tensor(g), dtype=np.float64) for g in grads]
     raise RuntimeError("The NumPy backend has no gradients.")
 
 

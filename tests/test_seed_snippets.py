@@ -69,7 +69,7 @@ def test_functional_snippet_made_valid():
 
 class MyModel(keras.Model):
     def __init__(self):
-        super(MyModel, self).__init__()
+        super(MyModel, self).__init__()  # noqa: UP008 (written as in the seed)
         self.flatten = Flatten()
         self.dense1 = Dense(128, activation="relu")
         self.dense2 = Dense(10, activation="softmax")

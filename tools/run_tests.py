@@ -30,7 +30,9 @@ def main(argv):
             text=True,
         )
         sys.stdout.write(proc.stdout)
-        tail = [line for line in proc.stdout.splitlines() if re.search(r"\d+ (passed|failed)", line)]
+        tail = [
+            line for line in proc.stdout.splitlines() if re.search(r"\d+ (passed|failed)", line)
+        ]
         summary = tail[-1].strip("= ") if tail else f"no summary (exit {proc.returncode})"
         results.append((backend, proc.returncode, summary, time.time() - start))
     print("\n===== summary =====")

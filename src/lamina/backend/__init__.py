@@ -16,13 +16,12 @@ calls these functions. Only this package imports a framework.
 
 from __future__ import annotations
 
+from lamina.backend import active
+from lamina.backend.active import core, linalg, math, nn, random
 from lamina.backend.common import dtypes
 from lamina.backend.common.dtypes import result_type, standardize_dtype
 from lamina.backend.common.keras_tensor import KerasTensor, is_keras_tensor
 from lamina.backend.common.variables import name_scope
-
-from lamina.backend import active
-from lamina.backend.active import core, linalg, math, nn, random
 
 _NAME = active.NAME
 Variable = core.Variable

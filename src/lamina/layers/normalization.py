@@ -340,22 +340,16 @@ class LayerNormalization(_Normalization):
         return ops.reshape(w, self._broadcast)
 
     def call(self, inputs):
+        if not self.rms_scaling:
+            out = ops.layer_normalization(
+                inputs, self.gamma, self.beta, axis=self._axes, epsilon=self.epsilon
+            )
+            return ops.cast(out, self.compute_dtype) if self._upcast else out
+        # Keras' (deprecated) rms_scaling divides by the standard deviation, not the RMS.
         x = ops.cast(inputs, "float32") if self._upcast else inputs
-        gamma = self._shaped(self.gamma)
-        if self.rms_scaling:
-            variance = ops.var(x, axis=self._axes, keepdims=True)
-            out = ops.multiply(x, ops.rsqrt(ops.add(variance, self.epsilon)))
-            if gamma is not None:
-                out = ops.multiply(out, gamma)
-        else:
-            mean, variance = ops.moments(x, axes=self._axes, keepdims=True)
-            inv = ops.rsqrt(ops.add(variance, self.epsilon))
-            if gamma is not None:
-                inv = ops.multiply(inv, gamma)
-            shift = ops.negative(ops.multiply(mean, inv))
-            if self.beta is not None:
-                shift = ops.add(shift, self._shaped(self.beta))
-            out = ops.add(ops.multiply(x, inv), shift)
+        variance = ops.var(x, axis=self._axes, keepdims=True)
+        out = ops.multiply(x, ops.rsqrt(ops.add(variance, self.epsilon)))
+        out = ops.multiply(out, self._shaped(self.gamma))
         return ops.cast(out, self.compute_dtype) if self._upcast else out
 
     def get_config(self):

@@ -75,8 +75,9 @@ def serialize_object(obj) -> dict:
 serialize_layer = serialize_object
 
 
-def resolve_class(class_name: str, registered: str | None = None, custom_objects=None,
-                  module: str | None = None):
+def resolve_class(
+    class_name: str, registered: str | None = None, custom_objects=None, module: str | None = None
+):
     """Find a class by name in custom objects, the registry, then Lamina's public namespaces
     (the namespace that ``module`` names first: a metric and a loss may share a class name)."""
     import importlib
@@ -111,8 +112,12 @@ def deserialize_object(config: dict, custom_objects=None):
         raise ValueError(
             f"A serialized object must be a dict with 'class_name' and 'config'. Received: {config!r}"
         )
-    cls = resolve_class(config["class_name"], config.get("registered_name"), custom_objects,
-                        module=config.get("module"))
+    cls = resolve_class(
+        config["class_name"],
+        config.get("registered_name"),
+        custom_objects,
+        module=config.get("module"),
+    )
     inner = config.get("config", {})
     from_config = cls.from_config
     try:

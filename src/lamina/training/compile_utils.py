@@ -126,7 +126,6 @@ class CompileMetrics:
         self.built = False
 
     def build(self, y_true, y_pred):
-        from lamina import metrics as metrics_module
 
         trues = _flatten_like_outputs(y_true, self.output_names)
         preds = _flatten_like_outputs(y_pred, self.output_names)

@@ -214,3 +214,8 @@ def custom_gradient(fun):
         return inner(*args)
 
     return decorated
+
+
+def default_device():
+    """The device JAX places new arrays on."""
+    return jax.devices()[0]

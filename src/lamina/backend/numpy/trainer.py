@@ -9,7 +9,7 @@ def no_grad():
     return contextlib.nullcontext()
 
 
-def value_and_grad(fn, variables):
+def value_and_grad(fn, variables, has_aux=False):
     raise RuntimeError(
         "The NumPy backend runs inference only and cannot compute gradients. Train with "
         "LAMINA_BACKEND=jax, torch or tensorflow, save the model, then load it here to predict."

@@ -249,3 +249,9 @@ def custom_gradient(fun):
         return inner(*args)
 
     return decorated
+
+
+def default_device():
+    """The device TensorFlow places new tensors on (a GPU when one is visible)."""
+    gpus = tf.config.list_logical_devices("GPU")
+    return gpus[0].name if gpus else "/CPU:0"
