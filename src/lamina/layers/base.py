@@ -24,11 +24,14 @@ from lamina.ops.symbolic import any_symbolic
 from lamina.utils import naming, tree
 
 _CONTEXT = threading.local()
+# Bumped whenever a layer gains or loses a sublayer attribute; invalidates layer-list caches.
+_STRUCTURE_VERSION = [0]
 
 # Attributes that reference layers or variables without owning them.
 _UNTRACKED = frozenset(
     {
         "_init_args",
+        "_flat_cache",
         "_inbound_nodes",
         "_functional",
         "_input_layers",
@@ -37,6 +40,11 @@ _UNTRACKED = frozenset(
         "_layer_plan",
     }
 )
+
+
+def structure_changed():
+    """Call after changing a layer list in place (e.g. `Sequential.add`)."""
+    _STRUCTURE_VERSION[0] += 1
 
 
 def _current_training():
@@ -170,6 +178,8 @@ class Layer:
                 own = self.__dict__["_own_variables"]
                 if not any(v is value for v in own):
                     own.append(value)
+            elif isinstance(value, (Layer, list, tuple, dict)):
+                _STRUCTURE_VERSION[0] += 1
             elif _is_seed_generator(value):
                 seeds = self.__dict__["_seed_variables"]
                 if not any(v is value.state for v in seeds):
@@ -189,6 +199,12 @@ class Layer:
         return found
 
     def _flatten_layers(self, include_self=True) -> list[Layer]:
+        """This layer and all layers below it. Cached until any layer's structure changes
+        (the training step asks for it several times per step)."""
+        cache = self.__dict__.get("_flat_cache")
+        if cache is not None and cache[0] == _STRUCTURE_VERSION[0]:
+            out = cache[1]
+            return list(out) if include_self else out[1:]
         out, seen = [], set()
 
         def visit(layer):
@@ -200,7 +216,8 @@ class Layer:
                 visit(sub)
 
         visit(self)
-        return out if include_self else out[1:]
+        object.__setattr__(self, "_flat_cache", (_STRUCTURE_VERSION[0], out))
+        return list(out) if include_self else out[1:]
 
     @property
     def layers(self) -> list[Layer]:

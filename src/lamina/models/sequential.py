@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lamina.backend.common.keras_tensor import KerasTensor
-from lamina.layers.base import Layer
+from lamina.layers.base import Layer, structure_changed
 from lamina.layers.input_layer import Input, InputLayer
 from lamina.models.model import Model
 
@@ -48,6 +48,7 @@ class Sequential(Model):
         if any(existing is layer for existing in self._layers_list):
             raise ValueError(f"Layer {layer.name!r} is already in Sequential model {self.name!r}.")
         self._layers_list.append(layer)
+        structure_changed()
         if rebuild:
             self._maybe_rebuild()
         else:
@@ -59,6 +60,7 @@ class Sequential(Model):
         if not layers:
             raise ValueError(f"Sequential model {self.name!r} has no layers to pop.")
         layer = self._layers_list.pop()
+        structure_changed()
         self.built = False
         self._functional = None
         if rebuild:
