@@ -137,16 +137,16 @@ def _saved_marker(path):
 
 
 def test_model_checkpoint_fills_the_template(tmp_path):
-    template = str(tmp_path / "ckpt-{epoch:02d}-{val_loss:.2f}.weights.h5")
+    template = str(tmp_path / "ckpt-{epoch:02d}-{val_loss:.2f}.weights.safetensors")
     checkpoint = callbacks.ModelCheckpoint(template, save_weights_only=True)
     run_epochs(checkpoint, [0.5, 0.25, 0.125])
     names = sorted(os.listdir(tmp_path))
     assert names == [
-        "ckpt-01-0.50.weights.h5",
-        "ckpt-02-0.25.weights.h5",
-        "ckpt-03-0.12.weights.h5",
+        "ckpt-01-0.50.weights.safetensors",
+        "ckpt-02-0.25.weights.safetensors",
+        "ckpt-03-0.12.weights.safetensors",
     ]
-    assert _saved_marker(tmp_path / "ckpt-02-0.25.weights.h5") == 1.0
+    assert _saved_marker(tmp_path / "ckpt-02-0.25.weights.safetensors") == 1.0
 
 
 def test_model_checkpoint_save_best_only(tmp_path):
@@ -159,7 +159,7 @@ def test_model_checkpoint_save_best_only(tmp_path):
 
 
 def test_model_checkpoint_initial_value_threshold_and_max_mode(tmp_path):
-    path = str(tmp_path / "best.weights.h5")
+    path = str(tmp_path / "best.weights.safetensors")
     checkpoint = callbacks.ModelCheckpoint(
         path,
         monitor="val_accuracy",
@@ -173,7 +173,7 @@ def test_model_checkpoint_initial_value_threshold_and_max_mode(tmp_path):
 
 
 def test_model_checkpoint_write_is_atomic(tmp_path):
-    path = tmp_path / "model.weights.h5"
+    path = tmp_path / "model.weights.safetensors"
     checkpoint = callbacks.ModelCheckpoint(str(path), save_weights_only=True, monitor="loss")
     model = FakeModel()
     run_epochs(checkpoint, [1.0], key="loss", model=model)
@@ -191,11 +191,11 @@ def test_model_checkpoint_write_is_atomic(tmp_path):
     with pytest.raises(DiskFull):
         run_epochs(checkpoint, [0.5], key="loss", model=model)
     assert path.read_bytes() == before  # the old checkpoint is intact
-    assert os.listdir(tmp_path) == ["model.weights.h5"]  # and the partial file is gone
+    assert os.listdir(tmp_path) == ["model.weights.safetensors"]  # and the partial file is gone
 
 
 def test_model_checkpoint_save_freq_in_batches(tmp_path):
-    template = str(tmp_path / "e{epoch}-b{batch}.weights.h5")
+    template = str(tmp_path / "e{epoch}-b{batch}.weights.safetensors")
     checkpoint = callbacks.ModelCheckpoint(template, save_weights_only=True, save_freq=2)
     model = FakeModel()
     checkpoint.set_model(model)
@@ -206,14 +206,14 @@ def test_model_checkpoint_save_freq_in_batches(tmp_path):
             checkpoint.on_train_batch_end(batch, {"loss": 1.0})
         checkpoint.on_epoch_end(epoch, {"loss": 1.0})
     assert sorted(os.listdir(tmp_path)) == [
-        "e1-b2.weights.h5",
-        "e2-b1.weights.h5",
-        "e2-b3.weights.h5",
+        "e1-b2.weights.safetensors",
+        "e2-b1.weights.safetensors",
+        "e2-b3.weights.safetensors",
     ]
 
 
 def test_model_checkpoint_errors(tmp_path):
-    with pytest.raises(ValueError, match=r"\.weights\.h5"):
+    with pytest.raises(ValueError, match=r"\.weights\.safetensors"):
         callbacks.ModelCheckpoint(str(tmp_path / "w.h5"), save_weights_only=True)
     with pytest.raises(ValueError, match=r"\.keras"):
         callbacks.ModelCheckpoint(str(tmp_path / "model.txt"))
@@ -457,16 +457,11 @@ def test_fit_early_stopping_and_restore(tmp_path):
 def test_fit_reduce_lr_on_plateau_and_checkpoint(tmp_path):
     x, y = _data()
 
-    class SavingModel(lamina.Sequential):
-        def save_weights(self, filepath, overwrite=True):
-            with open(filepath, "wb") as f:
-                np.savez(f, *self.get_weights())
-
     lamina.utils.set_random_seed(0)
-    model = SavingModel([lamina.layers.Dense(1, input_shape=(3,))])
+    model = lamina.Sequential([lamina.layers.Dense(1, input_shape=(3,))])
     model.compile(optimizer=optimizers.SGD(0.01), loss="mse")
     reduce_lr = callbacks.ReduceLROnPlateau(monitor="loss", patience=1, factor=0.5, min_delta=100)
-    template = str(tmp_path / "w-{epoch:02d}-{loss:.3f}.weights.h5")
+    template = str(tmp_path / "w-{epoch:02d}-{loss:.3f}.weights.safetensors")
     history = model.fit(
         x,
         y,
@@ -481,10 +476,12 @@ def test_fit_reduce_lr_on_plateau_and_checkpoint(tmp_path):
     assert history.history["learning_rate"] == pytest.approx([0.01, 0.01, 0.005])
     names = sorted(os.listdir(tmp_path))
     assert names == [
-        f"w-{e + 1:02d}-{loss:.3f}.weights.h5" for e, loss in enumerate(history.history["loss"])
+        f"w-{e + 1:02d}-{loss:.3f}.weights.safetensors"
+        for e, loss in enumerate(history.history["loss"])
     ]
-    with np.load(tmp_path / names[-1]) as saved:
-        np.testing.assert_array_equal(saved["arr_0"], model.get_weights()[0])
+    restored = lamina.Sequential([lamina.layers.Dense(1, input_shape=(3,))])
+    restored.load_weights(str(tmp_path / names[-1]))
+    np.testing.assert_array_equal(restored.get_weights()[0], model.get_weights()[0])
 
 
 @requires_training

@@ -14,13 +14,14 @@ class ModelCheckpoint(MonitorCallback):
 
     ``filepath`` may hold ``str.format`` fields filled from the epoch (1-based), the batch
     (1-based, when saving by batch) and the logs, e.g.
-    ``"ckpt-{epoch:02d}-{val_loss:.2f}.weights.h5"``. Each file is written to a temporary
+    ``"ckpt-{epoch:02d}-{val_loss:.2f}.weights.safetensors"``. Each file is written to a temporary
     name in the same folder and then renamed over the target, so a save that fails leaves
     the previous checkpoint intact.
 
     Args:
-        filepath: where to save; ends in ``.weights.h5`` when ``save_weights_only``, else in
-            ``.keras`` (or ``.h5``).
+        filepath: where to save; ends in ``.weights.safetensors`` when ``save_weights_only``,
+            else in ``.keras`` (whole-model files need `Model.save`, which arrives with the
+            saving feature; until then use ``save_weights_only=True``).
         monitor: the logged quantity that decides what "best" means.
         verbose: 1 prints a message for each save.
         save_best_only: save only when ``monitor`` improves (the latest best is kept).
@@ -31,7 +32,7 @@ class ModelCheckpoint(MonitorCallback):
 
     Example:
         >>> checkpoint = lamina.callbacks.ModelCheckpoint(
-        ...     "ckpt-{epoch:02d}-{val_loss:.2f}.weights.h5", save_weights_only=True)
+        ...     "ckpt-{epoch:02d}-{val_loss:.2f}.weights.safetensors", save_weights_only=True)
         >>> model.fit(x, y, validation_split=0.2, epochs=3, callbacks=[checkpoint])
     """
 
@@ -59,15 +60,16 @@ class ModelCheckpoint(MonitorCallback):
                 f"batches). Received: save_freq={save_freq!r}"
             )
         self.save_freq = save_freq
-        if save_weights_only and not self.filepath.endswith(".weights.h5"):
+        if save_weights_only and not self.filepath.endswith(".weights.safetensors"):
             raise ValueError(
                 "ModelCheckpoint: with `save_weights_only=True` the filepath must end in "
-                f"`.weights.h5`. Received: filepath={self.filepath!r}"
+                "`.weights.safetensors` (Lamina's weights format, which cannot run code when "
+                f"loaded). Received: filepath={self.filepath!r}"
             )
         if not save_weights_only and not self.filepath.endswith((".keras", ".h5")):
             raise ValueError(
                 "ModelCheckpoint: the filepath must end in `.keras` (the whole model), or pass "
-                "`save_weights_only=True` with a path ending in `.weights.h5`. "
+                "`save_weights_only=True` with a path ending in `.weights.safetensors`. "
                 f"Received: filepath={self.filepath!r}"
             )
         self._batches_since_save = 0

@@ -38,7 +38,7 @@ TRAINING_BACKENDS = ("jax", "torch", "tensorflow")
 
 FILES = {
     "model": "model.keras",
-    "weights": "model.weights.npz",
+    "weights": "model.weights.safetensors",
     "architecture": "model.architecture.json",
     "metrics": "metrics.json",
     "learning_curves": "learning_curves.png",
@@ -160,15 +160,15 @@ def make_optimizer(samples: int, epochs: int, batch_size: int, validation_split:
 
 # Saving and loading -------------------------------------------------------------------------
 def save_trained(model: lamina.Model, out: str, kind: str) -> dict[str, str]:
-    """Write the model with ``model.save`` when Lamina has it; else its weights (an ``.npz``
-    of ``get_weights()``) and a JSON description of its layers. Returns the files written."""
+    """Write the model with ``model.save`` when Lamina has it; else its weights
+    (``model.save_weights``, safetensors) and a JSON description of its layers. Returns the
+    files written."""
     if hasattr(model, "save"):
         path = os.path.join(out, FILES["model"])
         model.save(path)
         return {"model": path}
     weights_path = os.path.join(out, FILES["weights"])
-    weights = model.get_weights()
-    np.savez(weights_path, **{f"w{i:03d}": np.asarray(w) for i, w in enumerate(weights)})
+    model.save_weights(weights_path)
     arch = {
         "model": kind,
         "class_name": type(model).__name__,
@@ -194,8 +194,7 @@ def load_trained(out: str) -> lamina.Model:
     with open(os.path.join(out, FILES["architecture"])) as f:
         kind = json.load(f)["model"]
     model = build_model(kind)
-    with np.load(os.path.join(out, FILES["weights"]), allow_pickle=False) as data:
-        model.set_weights([data[k] for k in sorted(data.files)])
+    model.load_weights(os.path.join(out, FILES["weights"]))
     return model
 
 

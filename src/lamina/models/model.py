@@ -68,6 +68,18 @@ class Model(Trainer, Layer):
             f"Layers: {[layer.name for layer in layers]}"
         )
 
+    def save_weights(self, filepath, overwrite=True):
+        """Write the weights to ``filepath`` (``*.weights.safetensors``), atomically."""
+        from lamina.saving.weights import save_weights
+
+        save_weights(self, filepath, overwrite=overwrite)
+
+    def load_weights(self, filepath):
+        """Read weights written by `save_weights` into this (same-architecture) model."""
+        from lamina.saving.weights import load_weights
+
+        load_weights(self, filepath)
+
     def summary(
         self,
         line_length=None,

@@ -1,4 +1,7 @@
-"""`lamina.saving`: serialization registry (file formats arrive with the saving issue)."""
+"""`lamina.saving`: the serialization registry and weights files (safetensors).
+
+Whole-model files (`model.save`, `load_model`) arrive with the saving issue.
+"""
 
 from lamina.saving.serialization import (
     custom_object_scope,
@@ -6,3 +9,4 @@ from lamina.saving.serialization import (
     register_serializable,
     serialize_object,
 )
+from lamina.saving.weights import load_weights, save_weights

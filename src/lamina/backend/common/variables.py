@@ -173,9 +173,10 @@ class Variable(TensorOperators):
         return self.assign(ops.subtract(self.value, value))
 
     def numpy(self) -> np.ndarray:
+        """A copy of the value (never a view that later assignments would change)."""
         from lamina.backend import core
 
-        return core.convert_to_numpy(self.value)
+        return np.array(core.convert_to_numpy(self.value), copy=True)
 
     def __array__(self, dtype=None, copy=None):
         out = self.numpy()
