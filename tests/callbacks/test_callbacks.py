@@ -150,12 +150,12 @@ def test_model_checkpoint_fills_the_template(tmp_path):
 
 
 def test_model_checkpoint_save_best_only(tmp_path):
-    path = str(tmp_path / "sub" / "best.keras")  # the folder is created
+    path = str(tmp_path / "sub" / "best.lamina")  # the folder is created
     checkpoint = callbacks.ModelCheckpoint(path, save_best_only=True)
     _, model, _ = run_epochs(checkpoint, [1.0, 0.5, 0.7, 0.6])
     assert [kind for kind, _ in model.saved] == ["model", "model"]  # epochs 0 and 1 only
     assert _saved_marker(path) == 1.0
-    assert os.listdir(tmp_path / "sub") == ["best.keras"]  # no temporary files left
+    assert os.listdir(tmp_path / "sub") == ["best.lamina"]  # no temporary files left
 
 
 def test_model_checkpoint_initial_value_threshold_and_max_mode(tmp_path):
@@ -215,17 +215,17 @@ def test_model_checkpoint_save_freq_in_batches(tmp_path):
 def test_model_checkpoint_errors(tmp_path):
     with pytest.raises(ValueError, match=r"\.weights\.safetensors"):
         callbacks.ModelCheckpoint(str(tmp_path / "w.h5"), save_weights_only=True)
-    with pytest.raises(ValueError, match=r"\.keras"):
+    with pytest.raises(ValueError, match=r"\.lamina"):
         callbacks.ModelCheckpoint(str(tmp_path / "model.txt"))
     with pytest.raises(ValueError, match="save_freq"):
-        callbacks.ModelCheckpoint(str(tmp_path / "m.keras"), save_freq="batch")
+        callbacks.ModelCheckpoint(str(tmp_path / "m.lamina"), save_freq="batch")
     with pytest.raises(KeyError, match="val_acc"):
-        run_epochs(callbacks.ModelCheckpoint(str(tmp_path / "{val_acc}.keras")), [1.0])
+        run_epochs(callbacks.ModelCheckpoint(str(tmp_path / "{val_acc}.lamina")), [1.0])
 
     class NoSaving:
         stop_training = False
 
-    checkpoint = callbacks.ModelCheckpoint(str(tmp_path / "m.keras"))
+    checkpoint = callbacks.ModelCheckpoint(str(tmp_path / "m.lamina"))
     checkpoint.set_model(NoSaving())
     with pytest.raises(TypeError, match=r"model\.save\(filepath\)"):
         checkpoint.on_train_begin()

@@ -20,8 +20,7 @@ class ModelCheckpoint(MonitorCallback):
 
     Args:
         filepath: where to save; ends in ``.weights.safetensors`` when ``save_weights_only``,
-            else in ``.keras`` (whole-model files need `Model.save`, which arrives with the
-            saving feature; until then use ``save_weights_only=True``).
+            else in ``.lamina`` (the whole model, written by `Model.save`).
         monitor: the logged quantity that decides what "best" means.
         verbose: 1 prints a message for each save.
         save_best_only: save only when ``monitor`` improves (the latest best is kept).
@@ -66,9 +65,9 @@ class ModelCheckpoint(MonitorCallback):
                 "`.weights.safetensors` (Lamina's weights format, which cannot run code when "
                 f"loaded). Received: filepath={self.filepath!r}"
             )
-        if not save_weights_only and not self.filepath.endswith((".keras", ".h5")):
+        if not save_weights_only and not self.filepath.endswith(".lamina"):
             raise ValueError(
-                "ModelCheckpoint: the filepath must end in `.keras` (the whole model), or pass "
+                "ModelCheckpoint: the filepath must end in `.lamina` (the whole model), or pass "
                 "`save_weights_only=True` with a path ending in `.weights.safetensors`. "
                 f"Received: filepath={self.filepath!r}"
             )
@@ -155,7 +154,7 @@ class ModelCheckpoint(MonitorCallback):
         if os.path.isdir(path):
             raise IsADirectoryError(
                 f"ModelCheckpoint: the filepath {path!r} is an existing directory; give a file "
-                "path such as 'checkpoints/model-{epoch:02d}.keras'."
+                "path such as 'checkpoints/model-{epoch:02d}.lamina'."
             )
         folder = os.path.dirname(path)
         if folder:

@@ -37,7 +37,7 @@ FINAL_LR_FRACTION = 0.05
 TRAINING_BACKENDS = ("jax", "torch", "tensorflow")
 
 FILES = {
-    "model": "model.keras",
+    "model": "model.lamina",
     "weights": "model.weights.safetensors",
     "architecture": "model.architecture.json",
     "metrics": "metrics.json",

@@ -477,7 +477,11 @@ class Lambda(Layer):
         return config
 
     @classmethod
-    def from_config(cls, config, custom_objects=None, safe_mode=True):
+    def from_config(cls, config, custom_objects=None, safe_mode=None):
+        from lamina.saving.serialization import in_safe_mode
+
+        if safe_mode is None:
+            safe_mode = in_safe_mode()
         config = dict(config)
         for key in ("function", "output_shape", "mask"):
             value = config.get(key)
@@ -520,7 +524,7 @@ def _deserialize_function(config, custom_objects, safe_mode):
         name, module = config["config"], config.get("module", "")
         from lamina.saving import serialization
 
-        scope = dict(getattr(serialization._SCOPE, "objects", {}))
+        scope = serialization.custom_objects_in_scope()
         scope.update(custom_objects or {})
         if name in scope:
             return scope[name]

@@ -168,6 +168,17 @@ class Functional(Model):
         outputs = self._run_graph(flat, symbolic=True)
         return tree.map_structure(lambda t: KerasTensor(t.shape, t.dtype), outputs)
 
+    def get_config(self):
+        from lamina.models.functional_config import functional_config
+
+        return functional_config(self)
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        from lamina.models.functional_config import functional_from_config
+
+        return functional_from_config(config, custom_objects)
+
 
 def _check_input_shape(model, kt, value):
     shape = getattr(value, "shape", None)

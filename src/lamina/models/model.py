@@ -68,6 +68,13 @@ class Model(Trainer, Layer):
             f"Layers: {[layer.name for layer in layers]}"
         )
 
+    def save(self, filepath, overwrite=True):
+        """Write the whole model (architecture, weights, optimizer state) to a ``.lamina``
+        file; `lamina.models.load_model` reads it back on any backend."""
+        from lamina.saving.model_file import save_model
+
+        save_model(self, filepath, overwrite=overwrite)
+
     def save_weights(self, filepath, overwrite=True):
         """Write the weights to ``filepath`` (``*.weights.safetensors``), atomically."""
         from lamina.saving.weights import save_weights

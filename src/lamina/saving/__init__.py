@@ -1,7 +1,5 @@
-"""`lamina.saving`: the serialization registry and weights files (safetensors).
-
-Whole-model files (`model.save`, `load_model`) arrive with the saving issue.
-"""
+"""`lamina.saving`: model files (``.lamina``), weights files (safetensors), and the
+serialization registry."""
 
 from lamina.saving.serialization import (
     custom_object_scope,
@@ -9,4 +7,5 @@ from lamina.saving.serialization import (
     register_serializable,
     serialize_object,
 )
+from lamina.saving.model_file import load_model, save_model
 from lamina.saving.weights import load_weights, save_weights

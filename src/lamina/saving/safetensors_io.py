@@ -39,7 +39,9 @@ def write(path: str, arrays: dict[str, np.ndarray], metadata: dict[str, str] | N
     """Write ``arrays`` (name -> array) to ``path`` atomically."""
     header, chunks, offset = {}, [], 0
     for name, array in arrays.items():
-        array = np.ascontiguousarray(array)
+        array = np.asarray(array)
+        if not array.flags.c_contiguous:  # (np.ascontiguousarray makes 0-d arrays 1-d)
+            array = array.copy()
         dtype = dtypes.standardize_dtype(array.dtype)
         if dtype not in _TO_CODE:
             raise ValueError(f"Cannot save array {name!r} of dtype {dtype} in safetensors.")

@@ -57,6 +57,31 @@ class custom_object_scope:
         _SCOPE.objects = self._previous
 
 
+class safe_mode_scope:
+    """Inside it, deserialization refuses anything that could run code (Lambda bytecode)
+    unless ``safe_mode`` is False."""
+
+    def __init__(self, safe_mode=True):
+        self.safe_mode = bool(safe_mode)
+
+    def __enter__(self):
+        self._previous = getattr(_SCOPE, "safe_mode", True)
+        _SCOPE.safe_mode = self.safe_mode
+        return self
+
+    def __exit__(self, *exc):
+        _SCOPE.safe_mode = self._previous
+
+
+def in_safe_mode() -> bool:
+    return getattr(_SCOPE, "safe_mode", True)
+
+
+def custom_objects_in_scope() -> dict:
+    """The custom objects of the enclosing `custom_object_scope`s."""
+    return dict(getattr(_SCOPE, "objects", {}))
+
+
 def registered_name(obj) -> str:
     cls = obj if isinstance(obj, type) else type(obj)
     return getattr(cls, "_registered_name", None) or cls.__name__

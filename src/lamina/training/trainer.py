@@ -85,6 +85,16 @@ class Trainer:
                 f"Received: steps_per_execution={steps_per_execution!r}"
             )
         self.optimizer = optimizers.get(optimizer)
+        from lamina.saving.model_file import serialize_compile_arg
+
+        self._compile_config = {
+            "optimizer": serialize_compile_arg(self.optimizer),
+            "loss": serialize_compile_arg(loss),
+            "loss_weights": loss_weights,
+            "metrics": serialize_compile_arg(metrics),
+            "weighted_metrics": serialize_compile_arg(weighted_metrics),
+            "steps_per_execution": steps_per_execution,
+        }
         names = _output_names(self)
         self.loss = loss
         self._compile_loss = CompileLoss(loss, loss_weights, names) if loss is not None else None

@@ -1,0 +1,121 @@
+"""`model.save` / `load_model`: round trips, resumed training, other backends, bad files."""
+
+import os
+import subprocess
+import sys
+import zipfile
+
+import numpy as np
+import pytest
+
+import lamina
+from lamina import layers
+from tests.conftest import requires_training
+
+
+def _functional():
+    x = lamina.Input(shape=(6,), name="features")
+    h = layers.Dense(8, activation="relu")(x)
+    merged = layers.concatenate([h, layers.Dense(4)(x)])
+    out = layers.Dense(3, activation="softmax", name="probs")(layers.Dropout(0.2)(merged))
+    return lamina.Model(x, out)
+
+
+def _data(n=64):
+    rng = np.random.default_rng(0)
+    return rng.normal(size=(n, 6)).astype("float32"), rng.integers(0, 3, size=(n,))
+
+
+@pytest.mark.parametrize("kind", ["functional", "sequential", "nested"])
+def test_round_trip_predicts_the_same(tmp_path, kind):
+    if kind == "functional":
+        model = _functional()
+    elif kind == "sequential":
+        model = lamina.Sequential(
+            [layers.Dense(5, input_shape=(6,)), layers.BatchNormalization(), layers.Dense(2)]
+        )
+    else:
+        inner = _functional()
+        x = lamina.Input(shape=(6,))
+        model = lamina.Model(x, layers.Dense(1)(inner(x)))
+    path = str(tmp_path / "model.lamina")
+    model.save(path)
+    loaded = lamina.models.load_model(path)
+    x, _ = _data(8)
+    np.testing.assert_allclose(
+        loaded.predict(x, verbose=0), model.predict(x, verbose=0), rtol=1e-6, atol=1e-6
+    )
+    with zipfile.ZipFile(path) as zf:
+        assert {"config.json", "metadata.json", "model.weights.safetensors"} <= set(zf.namelist())
+
+
+@requires_training
+def test_training_resumes_with_the_optimizer_state(tmp_path):
+    x, y = _data()
+    lamina.utils.set_random_seed(0)
+    model = _functional()
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.fit(x, y, epochs=1, batch_size=16, verbose=0)
+    path = str(tmp_path / "model.lamina")
+    model.save(path)
+    loaded = lamina.models.load_model(path)
+    assert int(loaded.optimizer.iterations.numpy()) == int(model.optimizer.iterations.numpy())
+    for a, b in zip(loaded.optimizer.variables, model.optimizer.variables):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+    # Without dropout noise differences, one more epoch moves both the same way.
+    for m in (model, loaded):
+        m.layers[-2].rate = 0.0
+    model.fit(x, y, epochs=1, batch_size=16, verbose=0, shuffle=False)
+    loaded.fit(x, y, epochs=1, batch_size=16, verbose=0, shuffle=False)
+    for a, b in zip(loaded.get_weights(), model.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_loads_on_the_numpy_backend_with_the_same_predictions(tmp_path):
+    model = _functional()
+    x, _ = _data(8)
+    path = str(tmp_path / "model.lamina")
+    model.save(path)
+    np.save(tmp_path / "x.npy", x)
+    code = (
+        "import numpy as np, lamina\n"
+        f"m = lamina.models.load_model({path!r})\n"
+        f"np.save({str(tmp_path / 'y.npy')!r}, m.predict(np.load({str(tmp_path / 'x.npy')!r}),"
+        " verbose=0))\n"
+    )
+    env = dict(os.environ, LAMINA_BACKEND="numpy")
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=120)
+    np.testing.assert_allclose(
+        np.load(tmp_path / "y.npy"), model.predict(x, verbose=0), rtol=1e-5, atol=1e-6
+    )
+
+
+def test_bad_files_and_names(tmp_path):
+    model = _functional()
+    with pytest.raises(ValueError, match=r"\.lamina"):
+        model.save(str(tmp_path / "model.keras"))
+    bad = tmp_path / "broken.lamina"
+    bad.write_bytes(b"not a zip")
+    with pytest.raises(ValueError, match="not a Lamina model file"):
+        lamina.models.load_model(str(bad))
+    path = str(tmp_path / "model.lamina")
+    model.save(path)
+    with zipfile.ZipFile(path) as zf:
+        config = zf.read("config.json").replace(b'"Dense"', b'"os.system"')
+        weights = zf.read("model.weights.safetensors")
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("config.json", config)
+        zf.writestr("model.weights.safetensors", weights)
+    with pytest.raises(ValueError, match="Unknown class 'os.system'"):  # nothing is imported
+        lamina.models.load_model(path)
+
+
+def test_lambda_bytecode_needs_safe_mode_off(tmp_path):
+    x = lamina.Input(shape=(2,))
+    model = lamina.Model(x, layers.Lambda(lambda t: t * 3)(x))
+    path = str(tmp_path / "lambda.lamina")
+    model.save(path)
+    with pytest.raises(ValueError, match="safe mode"):
+        lamina.models.load_model(path)
+    loaded = lamina.models.load_model(path, safe_mode=False)
+    np.testing.assert_allclose(loaded.predict(np.ones((1, 2), "float32"), verbose=0), 3.0)
