@@ -1,11 +1,11 @@
 """`lamina.saving`: model files (``.lamina``), weights files (safetensors), and the
 serialization registry."""
 
+from lamina.saving.model_file import load_model, save_model
 from lamina.saving.serialization import (
     custom_object_scope,
     deserialize_object,
     register_serializable,
     serialize_object,
 )
-from lamina.saving.model_file import load_model, save_model
 from lamina.saving.weights import load_weights, save_weights

@@ -78,7 +78,7 @@ def save_model(model, filepath, overwrite=True):
     metadata = {
         "lamina_version": lamina.__version__,
         "backend": lamina.backend.backend(),
-        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
     }
     folder = os.path.dirname(os.path.abspath(filepath))
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=SUFFIX, dir=folder)
