@@ -387,8 +387,8 @@ def run(
 
     print_fn(f"\nDone in {_duration(time.perf_counter() - started)}. The results are in {out}:")
     descriptions = {
-        "model": "the trained model (lamina.saving.load_model)",
-        "weights": "the trained weights (np.load; model.set_weights)",
+        "model": "the trained model (lamina.models.load_model)",
+        "weights": "the trained weights (model.load_weights)",
         "architecture": "the model's layers and their configs",
         "metrics": "test loss and accuracy, epoch times, backend, versions",
         "learning_curves": "loss and accuracy per epoch, training and validation",

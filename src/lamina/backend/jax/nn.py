@@ -276,6 +276,10 @@ def _pool(inputs, pool_size, strides, padding, data_format, kind):
         window, step, full_pads = (1, *pool_size, 1), (1, *strides, 1), [(0, 0), *pads, (0, 0)]
     else:
         window, step, full_pads = (1, 1, *pool_size), (1, 1, *strides), [(0, 0), (0, 0), *pads]
+    if kind == "max" and padding == "valid" and tuple(strides) == tuple(pool_size):
+        # Non-overlapping windows: a reshape and a max, which XLA on CPU runs (and
+        # differentiates) several times faster than a window reduction.
+        return _max_pool_by_reshape(x, pool_size, data_format)
     if kind == "max":
         if jnp.issubdtype(x.dtype, jnp.floating):
             init = -jnp.inf
@@ -295,6 +299,23 @@ def _pool(inputs, pool_size, strides, padding, data_format, kind):
         ones, np.zeros((), x.dtype), jax.lax.add, window, step, full_pads
     )
     return total / counts
+
+
+def _max_pool_by_reshape(x, pool_size, data_format):
+    nd = len(pool_size)
+    first = 1 if data_format == "channels_last" else 2
+    sizes = x.shape[first : first + nd]
+    kept = tuple(s // p * p for s, p in zip(sizes, pool_size))
+    index = [slice(None)] * x.ndim
+    for i, k in enumerate(kept):
+        index[first + i] = slice(0, k)
+    x = x[tuple(index)]  # windows that do not fit are dropped, as "valid" pooling does
+    shape = list(x.shape[:first])
+    for k, p in zip(kept, pool_size):
+        shape += [k // p, p]
+    shape += list(x.shape[first + nd :])
+    axes = tuple(first + 2 * i + 1 for i in range(nd))
+    return jnp.max(x.reshape(shape), axis=axes)
 
 
 def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
