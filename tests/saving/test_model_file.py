@@ -13,11 +13,11 @@ from lamina import layers
 from tests.conftest import requires_training
 
 
-def _functional():
+def _functional(dropout=0.2):
     x = lamina.Input(shape=(6,), name="features")
     h = layers.Dense(8, activation="relu")(x)
     merged = layers.concatenate([h, layers.Dense(4)(x)])
-    out = layers.Dense(3, activation="softmax", name="probs")(layers.Dropout(0.2)(merged))
+    out = layers.Dense(3, activation="softmax", name="probs")(layers.Dropout(dropout)(merged))
     return lamina.Model(x, out)
 
 
@@ -53,7 +53,7 @@ def test_round_trip_predicts_the_same(tmp_path, kind):
 def test_training_resumes_with_the_optimizer_state(tmp_path):
     x, y = _data()
     lamina.utils.set_random_seed(0)
-    model = _functional()
+    model = _functional(dropout=0.0)  # no dropout noise: both runs must agree
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     model.fit(x, y, epochs=1, batch_size=16, verbose=0)
     path = str(tmp_path / "model.lamina")
@@ -62,9 +62,7 @@ def test_training_resumes_with_the_optimizer_state(tmp_path):
     assert int(loaded.optimizer.iterations.numpy()) == int(model.optimizer.iterations.numpy())
     for a, b in zip(loaded.optimizer.variables, model.optimizer.variables):
         np.testing.assert_array_equal(a.numpy(), b.numpy())
-    # Without dropout noise differences, one more epoch moves both the same way.
-    for m in (model, loaded):
-        m.layers[-2].rate = 0.0
+    # One more epoch moves both the same way.
     model.fit(x, y, epochs=1, batch_size=16, verbose=0, shuffle=False)
     loaded.fit(x, y, epochs=1, batch_size=16, verbose=0, shuffle=False)
     for a, b in zip(loaded.get_weights(), model.get_weights()):
