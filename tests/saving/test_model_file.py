@@ -69,25 +69,6 @@ def test_training_resumes_with_the_optimizer_state(tmp_path):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
 
 
-def test_loads_on_the_numpy_backend_with_the_same_predictions(tmp_path):
-    model = _functional()
-    x, _ = _data(8)
-    path = str(tmp_path / "model.lamina")
-    model.save(path)
-    np.save(tmp_path / "x.npy", x)
-    code = (
-        "import numpy as np, lamina\n"
-        f"m = lamina.models.load_model({path!r})\n"
-        f"np.save({str(tmp_path / 'y.npy')!r}, m.predict(np.load({str(tmp_path / 'x.npy')!r}),"
-        " verbose=0))\n"
-    )
-    env = dict(os.environ, LAMINA_BACKEND="numpy")
-    subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=120)
-    np.testing.assert_allclose(
-        np.load(tmp_path / "y.npy"), model.predict(x, verbose=0), rtol=1e-5, atol=1e-6
-    )
-
-
 def test_bad_files_and_names(tmp_path):
     model = _functional()
     with pytest.raises(ValueError, match=r"\.lamina"):
@@ -117,3 +98,74 @@ def test_lambda_bytecode_needs_safe_mode_off(tmp_path):
         lamina.models.load_model(path)
     loaded = lamina.models.load_model(path, safe_mode=False)
     np.testing.assert_allclose(loaded.predict(np.ones((1, 2), "float32"), verbose=0), 3.0)
+
+
+def test_to_json_and_model_from_json():
+    model = _functional()
+    clone = lamina.models.model_from_json(model.to_json())
+    assert [type(layer).__name__ for layer in clone.layers] == [
+        type(layer).__name__ for layer in model.layers
+    ]
+    assert clone.count_params() == model.count_params()
+    with pytest.raises(ValueError, match="JSON"):
+        lamina.models.model_from_json("{not json")
+
+
+@lamina.saving.register_serializable(package="tests")
+class Scale(layers.Layer):
+    def __init__(self, factor=2.0, **kwargs):
+        super().__init__(**kwargs)
+        self.factor = factor
+
+    def build(self, input_shape):
+        self.w = self.add_weight(shape=(input_shape[-1],), initializer="ones", name="w")
+
+    def call(self, x):
+        return x * self.w * self.factor
+
+
+def test_custom_layers_round_trip_when_registered_or_passed(tmp_path):
+    x = lamina.Input(shape=(3,))
+    model = lamina.Model(x, Scale(3.0)(x))
+    path = str(tmp_path / "custom.lamina")
+    model.save(path)
+    loaded = lamina.models.load_model(path)
+    ones = np.ones((1, 3), "float32")
+    np.testing.assert_allclose(loaded.predict(ones, verbose=0), 3.0)
+    # An unregistered class must be passed in `custom_objects`.
+
+    class Shift(layers.Layer):
+        def call(self, x):
+            return x + 1.0
+
+    model = lamina.Model(x, Shift()(x))
+    model.save(path)
+    with pytest.raises(ValueError, match="custom_objects"):
+        lamina.models.load_model(path)
+    loaded = lamina.models.load_model(path, custom_objects={"Shift": Shift})
+    np.testing.assert_allclose(loaded.predict(ones, verbose=0), 2.0)
+
+
+@pytest.mark.parametrize("target", ["numpy", "jax", "torch", "tensorflow"])
+def test_a_model_saved_here_predicts_the_same_on_every_backend(tmp_path, target):
+    lamina.utils.set_random_seed(3)
+    inputs = lamina.Input(shape=(8, 8, 1))
+    h = layers.Conv2D(4, 3, activation="relu", padding="same")(inputs)
+    h = layers.BatchNormalization()(layers.MaxPooling2D()(h))
+    outputs = layers.Dense(3, activation="softmax")(layers.Flatten()(h))
+    model = lamina.Model(inputs, outputs)
+    x = np.random.default_rng(0).random((4, 8, 8, 1)).astype("float32")
+    path = str(tmp_path / "model.lamina")
+    model.save(path)
+    np.save(tmp_path / "x.npy", x)
+    code = (
+        "import numpy as np, lamina\n"
+        f"m = lamina.models.load_model({path!r})\n"
+        f"np.save({str(tmp_path / 'y.npy')!r}, m.predict(np.load({str(tmp_path / 'x.npy')!r}),"
+        " verbose=0))\n"
+    )
+    env = dict(os.environ, LAMINA_BACKEND=target)
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=180)
+    np.testing.assert_allclose(
+        np.load(tmp_path / "y.npy"), model.predict(x, verbose=0), rtol=1e-5, atol=1e-6
+    )

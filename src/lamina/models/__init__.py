@@ -3,4 +3,4 @@
 from lamina.models.functional import Functional
 from lamina.models.model import Model
 from lamina.models.sequential import Sequential
-from lamina.saving.model_file import load_model
+from lamina.saving.model_file import load_model, model_from_json

@@ -75,6 +75,14 @@ class Model(Trainer, Layer):
 
         save_model(self, filepath, overwrite=overwrite)
 
+    def to_json(self, **kwargs) -> str:
+        """The architecture (no weights) as a JSON string; see `lamina.models.model_from_json`."""
+        import json
+
+        from lamina.saving.serialization import serialize_object
+
+        return json.dumps(serialize_object(self), **kwargs)
+
     def save_weights(self, filepath, overwrite=True):
         """Write the weights to ``filepath`` (``*.weights.safetensors``), atomically."""
         from lamina.saving.weights import save_weights

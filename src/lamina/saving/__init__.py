@@ -1,7 +1,7 @@
 """`lamina.saving`: model files (``.lamina``), weights files (safetensors), and the
 serialization registry."""
 
-from lamina.saving.model_file import load_model, save_model
+from lamina.saving.model_file import load_model, model_from_json, save_model
 from lamina.saving.serialization import (
     custom_object_scope,
     deserialize_object,

@@ -178,3 +178,14 @@ def _deserialize_compile(config, custom_objects):
         return value
 
     return {k: decode(v) for k, v in config.items()}
+
+
+def model_from_json(json_string, custom_objects=None):
+    """A new model (fresh weights) from the architecture that `Model.to_json` wrote."""
+    from lamina.saving.serialization import deserialize_object
+
+    try:
+        config = json.loads(json_string)
+    except ValueError as e:
+        raise ValueError(f"`model_from_json` expects a JSON string: {e}") from None
+    return deserialize_object(config, custom_objects)
