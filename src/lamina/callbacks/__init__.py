@@ -1,5 +1,6 @@
 """`lamina.callbacks`: hooks into `fit`, `evaluate` and `predict`."""
 
+from lamina.callbacks.backup_and_restore import BackupAndRestore
 from lamina.callbacks.callback import Callback
 from lamina.callbacks.callback_list import CallbackList
 from lamina.callbacks.csv_logger import CSVLogger

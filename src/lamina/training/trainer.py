@@ -347,13 +347,16 @@ class Trainer:
         n = self.steps_per_execution
         logs = {}
         try:
+            self._resume_epoch = None
             callback_list.on_train_begin()
-            for epoch in range(initial_epoch, epochs):
+            # A callback (BackupAndRestore) may resume an interrupted run at a later epoch.
+            start_epoch = self._resume_epoch if self._resume_epoch is not None else initial_epoch
+            for epoch in range(start_epoch, epochs):
                 self.reset_metrics()
                 callback_list.on_epoch_begin(epoch)
                 steps_done = 0
                 for start, group in self._batches(adapter, n):
-                    if steps_done == 0 and epoch == initial_epoch:
+                    if steps_done == 0 and epoch == start_epoch:
                         self._prepare(group[0], "train")
                     callback_list.on_train_batch_begin(start)
                     fn = self._make_function("train", len(group))
