@@ -2,6 +2,7 @@
 PY      := .venv/bin/python
 PIP     := $(PY) -m pip
 STAMP   := .venv/.installed
+DEMO_STAMP := .venv/.installed-demo
 BACKENDS ?= numpy jax torch tensorflow
 # The offline data mirror beside the checkout, used when LAMINA_DATA_DIR is unset.
 SHARED_DATA := $(abspath ../shared/data)
@@ -19,12 +20,17 @@ $(STAMP): $(PY) pyproject.toml constraints.txt
 	$(PIP) install -q -c constraints.txt -e '.[all,dev]'
 	touch $(STAMP)
 
+# The demo needs only the default backend (torch) and the plotting libraries.
+$(DEMO_STAMP): $(PY) pyproject.toml constraints.txt
+	$(PIP) install -q -c constraints.txt -e '.[torch,demo]'
+	touch $(DEMO_STAMP)
+
 install: $(STAMP)
 
 test: $(STAMP)
 	$(PY) tools/run_tests.py $(BACKENDS) -- $(PYTEST_ARGS)
 
-demo: $(STAMP)
+demo: $(DEMO_STAMP)
 	.venv/bin/lamina demo mnist --out demo_output
 
 lint: $(STAMP)

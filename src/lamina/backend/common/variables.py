@@ -107,15 +107,16 @@ class Variable(TensorOperators):
             )
 
     # Backend hooks ---------------------------------------------------------------------
+    # `lamina.Variable` is always the active backend's subclass, which defines these three.
     def _store(self, value):
-        raise NotImplementedError  # each backend's Variable defines it
+        raise TypeError(f"{type(self).__name__} must define `_store` (a backend Variable).")
 
     def _assign_value(self, value):
-        raise NotImplementedError  # each backend's Variable defines it
+        raise TypeError(f"{type(self).__name__} must define `_assign_value`.")
 
     @property
     def value(self):
-        raise NotImplementedError  # each backend's Variable defines it
+        raise TypeError(f"{type(self).__name__} must define `value`.")
 
     # Shared behaviour ------------------------------------------------------------------
     @property
