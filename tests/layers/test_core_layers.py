@@ -203,7 +203,8 @@ def test_lambda_output_shape_and_arguments():
 def test_lambda_config_safe_mode():
     offset = 3.0
     layer = layers.Lambda(lambda x: x + offset)
-    config = json.loads(json.dumps(layer.get_config()))
+    with pytest.warns(UserWarning, match="bytecode"):
+        config = json.loads(json.dumps(layer.get_config()))
     with pytest.raises(ValueError, match="safe mode"):
         layers.Lambda.from_config(config)
     clone = layers.Lambda.from_config(config, safe_mode=False)

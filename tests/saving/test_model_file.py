@@ -93,7 +93,8 @@ def test_lambda_bytecode_needs_safe_mode_off(tmp_path):
     x = lamina.Input(shape=(2,))
     model = lamina.Model(x, layers.Lambda(lambda t: t * 3)(x))
     path = str(tmp_path / "lambda.lamina")
-    model.save(path)
+    with pytest.warns(UserWarning, match="bytecode"):
+        model.save(path)
     with pytest.raises(ValueError, match="safe mode"):
         lamina.models.load_model(path)
     loaded = lamina.models.load_model(path, safe_mode=False)
@@ -169,3 +170,10 @@ def test_a_model_saved_here_predicts_the_same_on_every_backend(tmp_path, target)
     np.testing.assert_allclose(
         np.load(tmp_path / "y.npy"), model.predict(x, verbose=0), rtol=1e-5, atol=1e-6
     )
+
+
+def test_saving_a_lambda_warns():
+    x = lamina.Input(shape=(2,))
+    model = lamina.Model(x, layers.Lambda(lambda t: t + 1)(x))
+    with pytest.warns(UserWarning, match="bytecode"):
+        model.to_json()

@@ -7,6 +7,7 @@ import inspect
 import marshal
 import re
 import types
+import warnings
 
 from lamina import activations, constraints, initializers, ops, regularizers
 from lamina.backend.common import dtypes
@@ -474,6 +475,15 @@ class Lambda(Layer):
         if self.mask is not None and callable(self.mask):
             config["mask"] = _serialize_function(self.mask)
         config["arguments"] = self.arguments
+        if any(
+            isinstance(v, dict) and v.get("class_name") == "__lambda__" for v in config.values()
+        ):
+            warnings.warn(
+                f"Lambda layer {self.name!r} is saved as Python bytecode: loading it needs "
+                "`safe_mode=False`, and only from a source you trust. A named function passed "
+                "as `custom_objects` when loading avoids both.",
+                stacklevel=2,
+            )
         return config
 
     @classmethod

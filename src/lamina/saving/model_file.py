@@ -93,6 +93,8 @@ def save_model(model, filepath, overwrite=True):
                 zf.writestr(
                     "optimizer.weights.safetensors", _arrays_bytes(optimizer.variables, None)
                 )
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())  # on disk before the rename makes it current
         os.replace(tmp, filepath)
     except BaseException:
         if os.path.exists(tmp):

@@ -65,6 +65,8 @@ def write(path: str, arrays: dict[str, np.ndarray], metadata: dict[str, str] | N
             f.write(encoded)
             for chunk in chunks:
                 f.write(chunk)
+            f.flush()
+            os.fsync(f.fileno())  # the bytes are on disk before the rename makes them current
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
