@@ -172,26 +172,27 @@ def test_model_checkpoint_initial_value_threshold_and_max_mode(tmp_path):
     assert _saved_marker(path) == 3.0
 
 
-def test_model_checkpoint_write_is_atomic(tmp_path):
-    path = tmp_path / "model.weights.safetensors"
-    checkpoint = callbacks.ModelCheckpoint(str(path), save_weights_only=True, monitor="loss")
-    model = FakeModel()
-    run_epochs(checkpoint, [1.0], key="loss", model=model)
+@pytest.mark.parametrize("weights_only", [True, False])
+def test_model_checkpoint_write_is_atomic(tmp_path, monkeypatch, weights_only):
+    path = tmp_path / ("model.weights.safetensors" if weights_only else "model.lamina")
+    checkpoint = callbacks.ModelCheckpoint(
+        str(path), save_weights_only=weights_only, monitor="loss"
+    )
+    model = lamina.Sequential([lamina.Input((3,)), lamina.layers.Dense(2)])
+    checkpoint.set_model(model)
+    checkpoint.on_train_begin()
+    checkpoint.on_epoch_end(0, {"loss": 1.0})
     before = path.read_bytes()
 
-    class DiskFull(OSError):
-        pass
+    def disk_full(fd):
+        raise OSError(28, "No space left on device")
 
-    def failing_save(filepath, overwrite=True):
-        with open(filepath, "wb") as f:
-            f.write(b"partial")  # half-written, then the disk fills up
-        raise DiskFull("No space left on device")
-
-    model.save_weights = failing_save
-    with pytest.raises(DiskFull):
-        run_epochs(checkpoint, [0.5], key="loss", model=model)
+    monkeypatch.setattr(os, "fsync", disk_full)  # the bytes are written, then the disk fills
+    model.layers[0].kernel.assign(np.ones((3, 2), "float32"))
+    with pytest.raises(OSError, match="No space left"):
+        checkpoint.on_epoch_end(1, {"loss": 0.5})
     assert path.read_bytes() == before  # the old checkpoint is intact
-    assert os.listdir(tmp_path) == ["model.weights.safetensors"]  # and the partial file is gone
+    assert os.listdir(tmp_path) == [path.name]  # and the partial file is gone
 
 
 def test_model_checkpoint_save_freq_in_batches(tmp_path):

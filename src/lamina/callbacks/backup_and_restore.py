@@ -1,10 +1,13 @@
 """`BackupAndRestore`: resume a `fit` that was interrupted (an exception, a killed process).
 
-At the end of every epoch it writes the training state to ``backup_dir``: every model
-variable (weights and random-seed states), the optimizer's variables, the epoch counter, and
-the state of NumPy's and Python's global generators (which decide the data order). Running
-the same `fit` again restores all of it and continues with the next epoch, so on a CPU the
-resumed run ends with the same weights as an uninterrupted one.
+After every epoch (or every ``save_freq`` batches) it writes the training state to
+``backup_dir``: every model variable (weights and random-seed states), the optimizer's
+variables, where to resume (epoch, and batches already done in it), and the state of NumPy's
+and Python's global generators as they were when that epoch began (they decide the epoch's
+data order). Running the same `fit` again restores all of it, draws the same data order, skips
+the batches already trained on and continues, so on a CPU the resumed run ends with the same
+weights as an uninterrupted one. The backup goes through Lamina's atomic writer, so a kill
+during a backup leaves the previous one whole.
 """
 
 from __future__ import annotations
@@ -23,15 +26,20 @@ _STATE_FILE = "training_state.safetensors"
 
 
 class BackupAndRestore(Callback):
-    """Back up the training state each epoch; restore it when `fit` is run again.
+    """Back up the training state as training goes; restore it when `fit` is run again.
 
     Args:
         backup_dir: a folder for the backup (created if missing).
-        save_freq: ``"epoch"`` (backups are taken at the end of each epoch).
+        save_freq: ``"epoch"`` (a backup after each epoch) or an int: a backup every that
+            many batches as well (a resumed run continues mid-epoch).
         delete_checkpoint: delete the backup when training finishes normally.
 
+    A run resumed mid-epoch reports metrics for that epoch over the batches it trained after
+    resuming only; the weights, optimizer state and data order are exactly those of an
+    uninterrupted run.
+
     Example:
-        >>> backup = lamina.callbacks.BackupAndRestore("/tmp/run1")
+        >>> backup = lamina.callbacks.BackupAndRestore("/tmp/run1", save_freq=100)
         >>> model.fit(x, y, epochs=10, callbacks=[backup])  # rerun after a crash to resume
     """
 
@@ -39,15 +47,20 @@ class BackupAndRestore(Callback):
         super().__init__()
         if not backup_dir:
             raise ValueError("BackupAndRestore needs a `backup_dir` folder.")
-        if save_freq != "epoch":
+        if save_freq != "epoch" and (
+            not isinstance(save_freq, int) or isinstance(save_freq, bool) or save_freq < 1
+        ):
             raise ValueError(
-                "BackupAndRestore supports save_freq='epoch' (a backup after each epoch). "
-                f"Received: save_freq={save_freq!r}"
+                "BackupAndRestore: `save_freq` must be 'epoch' or a positive int (a number of "
+                f"batches). Received: save_freq={save_freq!r}"
             )
         self.backup_dir = os.fspath(backup_dir)
         self.save_freq = save_freq
         self.delete_checkpoint = delete_checkpoint
         self._pending = None
+        self._epoch_rng = None
+        self._epoch = 0
+        self._last_done = 0  # batches done in this epoch at the last batch end
 
     @property
     def _path(self):
@@ -61,26 +74,29 @@ class BackupAndRestore(Callback):
         if not os.path.exists(self._path):
             return
         arrays, metadata = safetensors_io.read(self._path)
-        self._pending = (arrays, metadata)
-        self.model._resume_epoch = int(metadata["epoch"]) + 1
-        np.random.set_state(
-            (
-                "MT19937",
-                arrays["rng/numpy_keys"],
-                int(metadata["numpy_pos"]),
-                int(metadata["numpy_has_gauss"]),
-                float(metadata["numpy_cached_gaussian"]),
+        if "resume_epoch" not in metadata:
+            raise ValueError(
+                f"BackupAndRestore: {self._path} is not a backup written by this callback. "
+                "Delete the folder to start afresh."
             )
-        )
-        random.setstate(_python_state(metadata["python_random"]))
+        self._pending = arrays
+        self.model._resume_epoch = int(metadata["resume_epoch"])
+        self.model._resume_step = int(metadata["resume_step"])
+        _set_rng_state(arrays["rng/numpy_keys"], metadata)
+
+    def on_epoch_begin(self, epoch, logs=None):
+        # The generators' state now decides this epoch's data order: a mid-epoch backup
+        # stores it, so that the resumed run draws the same order and skips what was done.
+        self._epoch = epoch
+        self._epoch_rng = _rng_state()
+        self._last_done = getattr(self.model, "_resume_step", 0) if self._pending else 0
 
     def on_train_batch_begin(self, batch, logs=None):
         # The model and its optimizer are built by now (on the first batch), so every
         # variable that the backup holds exists.
         if self._pending is None:
             return
-        arrays, _ = self._pending
-        self._pending = None
+        arrays, self._pending = self._pending, None
         model_vars, optimizer_vars = self._variables()
         for prefix, variables in (("model", model_vars), ("optimizer", optimizer_vars)):
             saved = sorted(k for k in arrays if k.startswith(prefix + "/"))
@@ -93,19 +109,26 @@ class BackupAndRestore(Callback):
             for key, v in zip(saved, variables):
                 v.assign(arrays[key])
 
+    def on_train_batch_end(self, batch, logs=None):
+        if self.save_freq == "epoch":
+            return
+        done = batch + 1  # with steps_per_execution, `batch` is the last of its group
+        previous = self._last_done
+        self._last_done = done
+        if done // self.save_freq > previous // self.save_freq:
+            self._write(self._epoch, done, self._epoch_rng)
+
     def on_epoch_end(self, epoch, logs=None):
+        self._write(epoch + 1, 0, _rng_state())
+
+    def _write(self, resume_epoch, resume_step, rng):
+        keys, rng_metadata = rng
         model_vars, optimizer_vars = self._variables()
         arrays = {f"model/{i:05d}": v.numpy() for i, v in enumerate(model_vars)}
         arrays.update({f"optimizer/{i:05d}": v.numpy() for i, v in enumerate(optimizer_vars)})
-        _, keys, pos, has_gauss, cached = np.random.get_state()
-        arrays["rng/numpy_keys"] = np.asarray(keys, dtype=np.uint32)
-        metadata = {
-            "epoch": str(epoch),
-            "numpy_pos": str(pos),
-            "numpy_has_gauss": str(has_gauss),
-            "numpy_cached_gaussian": repr(float(cached)),
-            "python_random": json.dumps(_encode_python_state(random.getstate())),
-        }
+        arrays["rng/numpy_keys"] = keys
+        metadata = {"resume_epoch": str(resume_epoch), "resume_step": str(resume_step)}
+        metadata.update(rng_metadata)
         os.makedirs(self.backup_dir, exist_ok=True)
         safetensors_io.write(self._path, arrays, metadata)  # atomic: never half a backup
 
@@ -114,11 +137,28 @@ class BackupAndRestore(Callback):
             shutil.rmtree(self.backup_dir, ignore_errors=True)
 
 
-def _encode_python_state(state):
-    version, internal, gauss = state
-    return [version, list(internal), gauss]
+def _rng_state():
+    """NumPy's and Python's global generator states as (array, string metadata)."""
+    _, keys, pos, has_gauss, cached = np.random.get_state()
+    version, internal, gauss = random.getstate()
+    metadata = {
+        "numpy_pos": str(pos),
+        "numpy_has_gauss": str(has_gauss),
+        "numpy_cached_gaussian": repr(float(cached)),
+        "python_random": json.dumps([version, list(internal), gauss]),
+    }
+    return np.asarray(keys, dtype=np.uint32), metadata
 
 
-def _python_state(text):
-    version, internal, gauss = json.loads(text)
-    return (version, tuple(internal), gauss)
+def _set_rng_state(keys, metadata):
+    np.random.set_state(
+        (
+            "MT19937",
+            keys,
+            int(metadata["numpy_pos"]),
+            int(metadata["numpy_has_gauss"]),
+            float(metadata["numpy_cached_gaussian"]),
+        )
+    )
+    version, internal, gauss = json.loads(metadata["python_random"])
+    random.setstate((version, tuple(internal), gauss))

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
-import uuid
 
 from lamina.callbacks.monitor_callback import MonitorCallback
 
@@ -160,25 +158,6 @@ class ModelCheckpoint(MonitorCallback):
         if folder:
             os.makedirs(folder, exist_ok=True)
         save = self.model.save_weights if self.save_weights_only else self.model.save
-        write_atomically(path, lambda tmp: save(tmp, overwrite=True))
+        save(path, overwrite=True)  # atomic: lamina.saving.atomic writes every file
         if self.verbose > 0:
             print(f"\nEpoch {epoch + 1}: finished saving model to {path}")
-
-
-def write_atomically(path, write):
-    """Call ``write(tmp)`` for a fresh temporary path beside ``path`` (same folder, same
-    suffix), then rename it over ``path``. If ``write`` raises, ``path`` is left untouched and
-    the temporary file is removed."""
-    folder, name = os.path.split(path)
-    tmp = os.path.join(folder, f".tmp-{uuid.uuid4().hex[:12]}-{name}")
-    try:
-        write(tmp)
-        if not os.path.exists(tmp):
-            raise OSError(f"Saving to {tmp!r} produced no file, so {path!r} was not replaced.")
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.isdir(tmp):
-            shutil.rmtree(tmp, ignore_errors=True)
-        elif os.path.exists(tmp):
-            os.remove(tmp)
-        raise

@@ -398,6 +398,7 @@ class Layer:
     def _build_for(self, args, kwargs):
         first = args[0] if args else kwargs.get(self._call_first_arg)
         shapes = tree.map_structure(_shape_of, first) if first is not None else None
+        self._build_shapes = shapes  # saved as the build config (a subclassed model needs it)
         try:
             self.build(shapes)
         except Exception as e:
@@ -407,6 +408,21 @@ class Layer:
             )
             raise
         self.built = True
+
+    def get_build_config(self):
+        """The input shape this layer was first built for (saved beside its config), or None."""
+        shapes = getattr(self, "_build_shapes", None)
+        if shapes is None:
+            return None
+        return {"input_shape": _shapes_to_json(shapes)}
+
+    def build_from_config(self, config):
+        """Build the layer (create its weights) from what `get_build_config` returned."""
+        shapes = _shapes_from_json(config.get("input_shape"))
+        if shapes is not None and not self.built:
+            self._build_shapes = shapes
+            self.build(shapes)
+            self.built = True
 
     def compute_output_shape(self, input_shape):
         """Output shape for ``input_shape``; by default found by running `call` symbolically."""
@@ -606,6 +622,22 @@ def _shape_of(x):
 
 def _is_shape(x):
     return isinstance(x, (tuple, list)) and all(d is None or isinstance(d, int) for d in x)
+
+
+def _shapes_to_json(shapes):
+    if _is_shape(shapes):
+        return list(shapes)
+    if isinstance(shapes, dict):
+        return {k: _shapes_to_json(v) for k, v in shapes.items()}
+    return [_shapes_to_json(s) for s in shapes]
+
+
+def _shapes_from_json(shapes):
+    if shapes is None or _is_shape(shapes):
+        return None if shapes is None else tuple(shapes)
+    if isinstance(shapes, dict):
+        return {k: _shapes_from_json(v) for k, v in shapes.items()}
+    return [_shapes_from_json(s) for s in shapes]
 
 
 def _shapes_to_specs(shapes, dtype):

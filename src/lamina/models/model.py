@@ -44,6 +44,7 @@ class Model(Trainer, Layer):
         from lamina.layers.base import _shapes_to_specs
         from lamina.layers.node import symbolic_scope
 
+        self._build_shapes = input_shape
         with symbolic_scope():
             self.call(_shapes_to_specs(input_shape, self.compute_dtype))
         self.built = True

@@ -4,8 +4,9 @@ The file holds ``config.json`` (the architecture and the compile arguments), ``m
 (Lamina version, backend, date), ``model.weights.safetensors`` and, for a compiled model whose
 optimizer has state, ``optimizer.weights.safetensors``. Nothing in it is executable: configs
 resolve only to Lamina's own classes and registered custom objects, and arrays are safetensors.
-The file is written to a temporary name and renamed at the end, so a failed save leaves any
-earlier file intact.
+The file goes through `lamina.saving.atomic` (write aside, fsync, rename), so a failed or
+killed save leaves any earlier file intact, and loading checks the archive as untrusted input
+(`lamina.saving.archive`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from __future__ import annotations
 import datetime
 import json
 import os
-import tempfile
 import zipfile
 
 import numpy as np
@@ -31,37 +31,32 @@ def _check_suffix(filepath):
     return filepath
 
 
-def _arrays_bytes(variables, metadata):
+def _arrays_chunks(variables):
     from lamina.saving import safetensors_io
 
-    arrays = {f"{i:05d}:{v.path}": v.numpy() for i, v in enumerate(variables)}
-    fd, tmp = tempfile.mkstemp(suffix=".safetensors")
-    os.close(fd)
-    try:
-        safetensors_io.write(tmp, arrays, metadata)
-        with open(tmp, "rb") as f:
-            return f.read()
-    finally:
-        os.remove(tmp)
+    return safetensors_io.encode({f"{i:05d}:{v.path}": v.numpy() for i, v in enumerate(variables)})
 
 
-def _read_arrays(data: bytes):
+def _read_arrays(data: bytes, source: str):
     from lamina.saving import safetensors_io
 
-    fd, tmp = tempfile.mkstemp(suffix=".safetensors")
-    os.close(fd)
-    try:
-        with open(tmp, "wb") as f:
-            f.write(data)
-        arrays, _ = safetensors_io.read(tmp)
-    finally:
-        os.remove(tmp)
+    arrays, _ = safetensors_io.parse(data, source)
     return [arrays[k] for k in sorted(arrays)]
+
+
+def _write_member(zf, name, chunks, compress):
+    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+    info.external_attr = 0o644 << 16
+    with zf.open(info, "w", force_zip64=True) as member:
+        for chunk in chunks:
+            member.write(chunk)
 
 
 def save_model(model, filepath, overwrite=True):
     """Write ``model`` (architecture, weights, compile state) to ``filepath``."""
     import lamina
+    from lamina.saving.atomic import atomic_file
     from lamina.saving.serialization import serialize_object
 
     filepath = _check_suffix(filepath)
@@ -80,55 +75,55 @@ def save_model(model, filepath, overwrite=True):
         "backend": lamina.backend.backend(),
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
     }
-    folder = os.path.dirname(os.path.abspath(filepath))
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=SUFFIX, dir=folder)
-    os.close(fd)
-    try:
-        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-            zf.writestr("config.json", json.dumps(config, indent=1))
-            zf.writestr("metadata.json", json.dumps(metadata, indent=1))
-            zf.writestr("model.weights.safetensors", _arrays_bytes(model.weights, None))
-            optimizer = getattr(model, "optimizer", None)
-            if model.compiled and optimizer is not None and optimizer.built:
-                zf.writestr(
-                    "optimizer.weights.safetensors", _arrays_bytes(optimizer.variables, None)
-                )
-        with open(tmp, "rb+") as f:
-            os.fsync(f.fileno())  # on disk before the rename makes it current
-        os.replace(tmp, filepath)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
+    optimizer = getattr(model, "optimizer", None)
+    with atomic_file(filepath) as f, zipfile.ZipFile(f, "w") as zf:
+        _write_member(zf, "config.json", [json.dumps(config, indent=1).encode()], True)
+        _write_member(zf, "metadata.json", [json.dumps(metadata, indent=1).encode()], True)
+        # Arrays are stored uncompressed: float weights barely compress, and stored members
+        # can be checked against the file's size before reading.
+        _write_member(zf, "model.weights.safetensors", _arrays_chunks(model.weights), False)
+        if model.compiled and optimizer is not None and optimizer.built:
+            chunks = _arrays_chunks(optimizer.variables)
+            _write_member(zf, "optimizer.weights.safetensors", chunks, False)
 
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
-    """A model saved by `Model.save`, with its weights and, if ``compile``, its optimizer state."""
+    """A model saved by `Model.save`, with its weights and, if ``compile``, its optimizer state.
+
+    The file is checked before anything in it is used (see `lamina.saving.archive`): a
+    damaged or crafted file raises ``ValueError`` saying what is wrong with it.
+    """
+    from lamina.saving import archive
     from lamina.saving.serialization import deserialize_object, safe_mode_scope
 
     filepath = _check_suffix(filepath)
-    if not zipfile.is_zipfile(filepath):
-        raise ValueError(f"{filepath} is not a Lamina model file (not a zip archive).")
-    with zipfile.ZipFile(filepath) as zf:
-        names = set(zf.namelist())
-        for required in ("config.json", "model.weights.safetensors"):
-            if required not in names:
-                raise ValueError(f"{filepath} is not a Lamina model file: {required} is missing.")
-        config = json.loads(zf.read("config.json"))
-        weights = _read_arrays(zf.read("model.weights.safetensors"))
-        optimizer_values = (
-            _read_arrays(zf.read("optimizer.weights.safetensors"))
-            if "optimizer.weights.safetensors" in names
-            else None
+    members = archive.read_members(filepath)
+    try:
+        config = json.loads(members["config.json"])
+        json.loads(members["metadata.json"])
+    except ValueError as e:
+        raise archive.ModelFileError(
+            f"{filepath} is damaged: a JSON member is invalid ({e})."
+        ) from None
+    if not isinstance(config, dict) or not isinstance(config.get("model"), dict):
+        raise archive.ModelFileError(f"{filepath} is damaged: config.json has no 'model' entry.")
+    weights = _read_arrays(members["model.weights.safetensors"], f"{filepath}: model weights")
+    optimizer_values = None
+    if "optimizer.weights.safetensors" in members:
+        optimizer_values = _read_arrays(
+            members["optimizer.weights.safetensors"], f"{filepath}: optimizer state"
         )
     with safe_mode_scope(safe_mode):
         model = deserialize_object(config["model"], custom_objects)
     if not model.built:
         raise ValueError(
-            f"The model in {filepath} is a subclassed model without a known input shape; "
-            "rebuild it in code and use `load_weights` instead."
+            f"The model in {filepath} is a subclassed model whose input shape is unknown (it "
+            "was never called on data before saving); rebuild it in code and use "
+            "`load_weights` instead."
         )
-    model.set_weights(weights)
+    _check_arrays(filepath, "model weights", model.weights, weights)
+    for v, value in zip(model.weights, weights):
+        v.assign(value)
     if compile and "compile" in config:
         with safe_mode_scope(safe_mode):
             model.compile(**_deserialize_compile(config["compile"], custom_objects))
@@ -136,15 +131,28 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
             optimizer = model.optimizer
             optimizer.build(model.trainable_variables)
             optimizer.built = True
-            variables = optimizer.variables
-            if len(variables) != len(optimizer_values):
-                raise ValueError(
-                    f"{filepath}: the optimizer state holds {len(optimizer_values)} variables, "
-                    f"but the rebuilt optimizer has {len(variables)}."
-                )
-            for v, value in zip(variables, optimizer_values):
+            _check_arrays(filepath, "optimizer state", optimizer.variables, optimizer_values)
+            for v, value in zip(optimizer.variables, optimizer_values):
                 v.assign(np.asarray(value))
     return model
+
+
+def _check_arrays(filepath, what, variables, arrays):
+    """Every saved array must match the variable that the config rebuilt: count, shape, dtype."""
+    from lamina.saving.archive import ModelFileError
+
+    if len(variables) != len(arrays):
+        raise ModelFileError(
+            f"{filepath}: the {what} hold {len(arrays)} arrays, but the model that its config "
+            f"describes has {len(variables)} variables there."
+        )
+    for v, value in zip(variables, arrays):
+        if tuple(value.shape) != tuple(v.shape) or str(value.dtype) != v.dtype:
+            raise ModelFileError(
+                f"{filepath}: the {what} hold an array of shape {tuple(value.shape)} and dtype "
+                f"{value.dtype} for {v.path!r}, whose config gives shape {tuple(v.shape)} and "
+                f"dtype {v.dtype}."
+            )
 
 
 def serialize_compile_arg(value):

@@ -89,12 +89,16 @@ def registered_name(obj) -> str:
 
 def serialize_object(obj) -> dict:
     cls = type(obj)
-    return {
+    config = {
         "module": cls.__module__,
         "class_name": cls.__name__,
         "config": obj.get_config(),
         "registered_name": registered_name(obj),
     }
+    build_config = obj.get_build_config() if hasattr(obj, "get_build_config") else None
+    if build_config is not None:
+        config["build_config"] = build_config
+    return config
 
 
 serialize_layer = serialize_object
@@ -146,12 +150,18 @@ def deserialize_object(config: dict, custom_objects=None):
     inner = config.get("config", {})
     from_config = cls.from_config
     try:
-        return from_config(inner, custom_objects=custom_objects)
+        obj = from_config(inner, custom_objects=custom_objects)
     except TypeError as e:
         if "custom_objects" not in str(e):
             raise
         with custom_object_scope(custom_objects):
-            return from_config(inner)
+            obj = from_config(inner)
+    build_config = config.get("build_config")
+    if build_config and not getattr(obj, "built", True):
+        # A subclassed model (or custom layer) gets its weights from the shape it was built for.
+        with custom_object_scope(custom_objects):
+            obj.build_from_config(build_config)
+    return obj
 
 
 deserialize_layer = deserialize_object

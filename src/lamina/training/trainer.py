@@ -278,10 +278,13 @@ class Trainer:
 
         return tree.map_structure(convert, batch)
 
-    def _batches(self, adapter, n):
-        """Groups of up to ``n`` converted batches; yields (first_step_index, group)."""
-        group, start = [], 0
+    def _batches(self, adapter, n, skip=0):
+        """Groups of up to ``n`` converted batches; yields (first_step_index, group). The first
+        ``skip`` batches are drawn but not used (a resumed run continues mid-epoch)."""
+        group, start = [], skip
         for i, batch in enumerate(adapter.epoch()):
+            if i < skip:
+                continue
             group.append(self._to_backend(batch))
             if len(group) == n:
                 yield start, tuple(group)
@@ -347,16 +350,18 @@ class Trainer:
         n = self.steps_per_execution
         logs = {}
         try:
-            self._resume_epoch = None
+            self._resume_epoch, self._resume_step = None, 0
             callback_list.on_train_begin()
-            # A callback (BackupAndRestore) may resume an interrupted run at a later epoch.
+            # A callback (BackupAndRestore) may resume an interrupted run at a later epoch,
+            # after the batches of that epoch that it had already trained on.
             start_epoch = self._resume_epoch if self._resume_epoch is not None else initial_epoch
             for epoch in range(start_epoch, epochs):
                 self.reset_metrics()
                 callback_list.on_epoch_begin(epoch)
-                steps_done = 0
-                for start, group in self._batches(adapter, n):
-                    if steps_done == 0 and epoch == start_epoch:
+                skip = self._resume_step if epoch == start_epoch else 0
+                steps_done = skip
+                for start, group in self._batches(adapter, n, skip):
+                    if start == skip and epoch == start_epoch:
                         self._prepare(group[0], "train")
                     callback_list.on_train_batch_begin(start)
                     fn = self._make_function("train", len(group))
