@@ -10,7 +10,7 @@ export LAMINA_DATA_DIR ?= $(if $(wildcard $(SHARED_DATA)/mnist.npz),$(SHARED_DAT
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 PYTEST_ARGS ?=
 
-.PHONY: test demo lint format install clean
+.PHONY: test demo lint format install clean browser docs
 
 $(PY):
 	python3 -m venv .venv
@@ -27,8 +27,26 @@ $(DEMO_STAMP): $(PY) pyproject.toml constraints.txt
 
 install: $(STAMP)
 
-test: $(STAMP)
+# The browser test drives Debian's Chromium through chromedriver. CI runs as root on Debian,
+# so they are installed here when missing; elsewhere that test is skipped with a reason.
+browser:
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing chromium and chromium-driver (Debian packages) for the browser test"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      chromium chromium-driver >/dev/null) \
+	      || echo "could not install chromium: the browser test will be skipped"; \
+	  else \
+	    echo "chromium/chromedriver missing and not root: the browser test will be skipped"; \
+	  fi; \
+	fi
+
+test: $(STAMP) browser
 	$(PY) tools/run_tests.py $(BACKENDS) -- $(PYTEST_ARGS)
+
+# The documentation site (docs/, mkdocs.yml) into site/; fails on warnings and broken links.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 .venv/bin/mkdocs build --strict -d site
 
 demo: $(DEMO_STAMP)
 	.venv/bin/lamina demo mnist --out demo_output
@@ -42,4 +60,4 @@ format: $(STAMP)
 	.venv/bin/ruff check --fix src tests bench examples tools
 
 clean:
-	rm -rf .venv demo_output
+	rm -rf .venv demo_output site

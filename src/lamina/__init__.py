@@ -13,6 +13,8 @@ from lamina import (
     config,
     constraints,
     datasets,
+    distribution,  # lamina.distribution: DataParallel / ModelParallel (Keras 3's API)
+    export,
     initializers,
     layers,
     losses,
@@ -25,6 +27,7 @@ from lamina import (
     saving,
     training,
     utils,
+    wrappers,
 )
 from lamina.backend import KerasTensor, Variable
 from lamina.backend.common.keras_tensor import is_keras_tensor
@@ -49,6 +52,8 @@ __all__ = [
     "config",
     "constraints",
     "datasets",
+    "distribution",
+    "export",
     "initializers",
     "is_keras_tensor",
     "layers",
@@ -63,4 +68,5 @@ __all__ = [
     "training",
     "utils",
     "value_and_grad",
+    "wrappers",
 ]

@@ -3,6 +3,8 @@
     lamina demo mnist [--backend B] [--epochs N] [--model convnet|mlp|functional|subclass]
                       [--out DIR]
     lamina info
+    lamina export MODEL [--format onnx|tf_saved_model] [--out PATH]
+    lamina serve MODEL [--name NAME] [--host 127.0.0.1] [--port 8501] [...]
 
 The backend is chosen when Lamina is first imported, so ``--backend`` sets ``LAMINA_BACKEND``
 and, when it differs from the backend already loaded, runs the command again in a fresh
@@ -120,6 +122,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     # Use only the first N training and test images (for tests and quick checks).
     mnist.add_argument("--limit", type=_positive_int, help=argparse.SUPPRESS)
+
+    # These modules import nothing of Lamina until they run, so the backend is still open.
+    from lamina.export import cli as export_cli
+    from lamina.serving import cli as serve_cli
+
+    export_cli.add_parser(commands)
+    serve_cli.add_parser(commands)
     return parser
 
 
@@ -188,6 +197,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "info":
         return _info()
+    if args.command == "export":
+        from lamina.export import cli as export_cli
+
+        return export_cli.run(args)
+    if args.command == "serve":
+        from lamina.serving import cli as serve_cli
+
+        return serve_cli.run(args)
     if args.demo is None:
         parser.error("choose a demo, e.g. `lamina demo mnist` (see `lamina demo --help`)")
 

@@ -9,7 +9,10 @@
 3. weight counts (trainable / non-trainable), losses;
 4. config round trip: ``layer_cls.from_config(get_config())`` through JSON, and the serialized
    form through ``lamina.saving.serialization``; the rebuilt layer, given the same weights, gives
-   the same output and the same config;
+   the same output and the same config; then a file round trip: a functional model around the
+   layer, saved with ``model.save`` to a ``.lamina`` file and loaded with ``load_model``,
+   gives the same output (layers called with ``call_kwargs`` or without symbolic support skip
+   this part);
 5. gradients (jax / torch / tensorflow): ``trainer.value_and_grad`` of a random linear function of
    the output (``training=True``), run as one compiled step (``trainer.compile_step``: jax.jit,
    tf.function, eager torch), reaches every trainable weight (and the input, for float inputs)
@@ -259,8 +262,10 @@ def run_layer_test(
             f"{len(layer.losses)} losses, expected {expected_num_losses}"
         )
 
-    # 4. Config round trip.
+    # 4. Config round trip, then through a model file.
     _check_config_round_trip(layer, layer_cls, data, call_kwargs, out_np, rtol, atol)
+    if run_symbolic_check and not call_kwargs:
+        _check_file_round_trip(layer, data, rtol, atol)
 
     # 5. Gradients.
     if supports_training and BACKEND in TRAINING_BACKENDS:
@@ -304,6 +309,24 @@ def _check_config_round_trip(layer, layer_cls, data, call_kwargs, out_np, rtol, 
     serialized = json.loads(json.dumps(serialization.serialize_layer(layer)))
     revived = serialization.deserialize_layer(serialized)
     assert type(revived) is layer_cls, f"deserialized a {type(revived).__name__}"
+
+
+def _check_file_round_trip(layer, data, rtol, atol):
+    import tempfile
+
+    datas = data if isinstance(data, list) else [data]
+    inputs = [
+        lamina.Input(shape=np.shape(d)[1:], dtype=dtypes.standardize_dtype(np.asarray(d).dtype))
+        for d in datas
+    ]
+    outputs = layer(inputs if isinstance(data, list) else inputs[0])
+    model = lamina.Model(inputs if isinstance(data, list) else inputs[0], outputs)
+    want = to_np(model(data))
+    with tempfile.TemporaryDirectory() as folder:
+        path = f"{folder}/layer.lamina"
+        model.save(path)
+        loaded = lamina.models.load_model(path)
+    _assert_close(to_np(loaded(data)), want, rtol, atol, "model saved to a .lamina file and loaded")
 
 
 def _assert_close(got, want, rtol, atol, what):

@@ -49,7 +49,7 @@ def _load_error(path, **kwargs):
 
 def test_a_wrong_suffix_and_a_missing_file(tmp_path):
     with pytest.raises(ValueError, match=r"\.lamina"):
-        lamina.models.load_model(str(tmp_path / "model.keras"))
+        lamina.models.load_model(str(tmp_path / "model.h5"))
     with pytest.raises(FileNotFoundError):
         lamina.models.load_model(str(tmp_path / "absent.lamina"))
 

@@ -220,3 +220,19 @@ def test_nan_loss_finishes_normally_and_shows_nan(capsys):
     history = model.fit(x, y, epochs=2, verbose=2)
     assert np.isnan(history.history["loss"][-1])
     assert "nan" in capsys.readouterr().out
+
+
+@requires_training
+def test_a_short_last_batch_is_weighted_by_its_size():
+    # 43 samples in batches of 8: the last batch has 3. The reported loss is the mean over
+    # samples (Keras's weighting), also when a compiled step is retraced for the short batch.
+    model = lamina.Sequential([lamina.Input((3,)), lamina.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    rng = np.random.default_rng(0)
+    x = rng.random((43, 3)).astype("float32")
+    y = rng.random((43, 1)).astype("float32")
+    loss = model.evaluate(x, y, batch_size=8, verbose=0)
+    want = float(np.mean((model.predict(x, verbose=0) - y) ** 2))
+    np.testing.assert_allclose(loss, want, rtol=1e-5)
+    history = model.fit(x, y, batch_size=8, epochs=1, verbose=0)
+    assert np.isfinite(history.history["loss"][0])

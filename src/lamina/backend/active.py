@@ -15,9 +15,17 @@ NAME = config.backend()
 _FRAMEWORK_MODULE = {"jax": "jax", "torch": "torch", "tensorflow": "tensorflow", "numpy": "numpy"}
 
 
+_LOADED: dict = {}
+
+
 def load(module: str):
+    """The active backend's module ``module`` (cached: the training step asks every step)."""
+    found = _LOADED.get(module)
+    if found is not None:
+        return found
     try:
-        return importlib.import_module(f"lamina.backend.{NAME}.{module}")
+        found = _LOADED[module] = importlib.import_module(f"lamina.backend.{NAME}.{module}")
+        return found
     except ModuleNotFoundError as e:
         framework = _FRAMEWORK_MODULE[NAME]
         if e.name and e.name.split(".")[0] == framework:

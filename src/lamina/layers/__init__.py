@@ -4,6 +4,7 @@ One module per family; each lists its public names in ``__all__``.
 """
 
 from lamina.layers.activations import *
+from lamina.layers.attention import *
 from lamina.layers.base import Layer
 from lamina.layers.conv import *
 from lamina.layers.core import *
@@ -15,4 +16,7 @@ from lamina.layers.pooling import *
 from lamina.layers.preprocessing import *
 from lamina.layers.regularization import *
 from lamina.layers.reshaping import *
+from lamina.layers.rnn import *
 from lamina.layers.spatial import *
+from lamina.layers.text import *
+from lamina.layers.wrappers import JaxLayer, TorchModuleWrapper

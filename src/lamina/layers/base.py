@@ -409,6 +409,23 @@ class Layer:
             raise
         self.built = True
 
+    def stateless_call(
+        self, trainable_variables, non_trainable_variables, *args, return_losses=False, **kwargs
+    ):
+        """Call the layer with the given variable values instead of its own, leaving its state
+        untouched; returns ``(outputs, non_trainable_variables)`` (and the losses with
+        ``return_losses``). A user's own `jax.jit` / `jax.grad` loop trains a model this way."""
+        from lamina.layers.stateless import stateless_call
+
+        return stateless_call(
+            self,
+            trainable_variables,
+            non_trainable_variables,
+            *args,
+            return_losses=return_losses,
+            **kwargs,
+        )
+
     def get_build_config(self):
         """The input shape this layer was first built for (saved beside its config), or None."""
         shapes = getattr(self, "_build_shapes", None)

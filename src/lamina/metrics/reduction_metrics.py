@@ -83,6 +83,15 @@ class Mean(Metric):
     def result(self):
         return ops.divide_no_nan(self.total.value, ops.cast(self.count.value, self.dtype))
 
+    def _add_batch_mean(self, value, count):
+        """``update_state(value, sample_weight=count)`` for a scalar ``value`` and an int
+        ``count``, in two operations: the loss tracker's per-step update."""
+        value = ops.cast(value, self.dtype)
+        if not isinstance(count, int):  # a scalar tensor: the batch size is known at run time
+            count = ops.cast(count, self.dtype)
+        self.total.assign(ops.add(self.total.value, ops.multiply(value, count)))
+        self.count.assign(ops.add(self.count.value, count))
+
 
 class MeanMetricWrapper(Mean):
     """The running mean of ``fn(y_true, y_pred, **kwargs)`` over all samples seen.

@@ -69,6 +69,18 @@ class Model(Trainer, Layer):
             f"Layers: {[layer.name for layer in layers]}"
         )
 
+    def export(self, filepath, format="onnx", input_signature=None, verbose=True, **kwargs):
+        """Export the model for inference: ``"onnx"`` (any backend; Functional and Sequential
+        models of built-in layers) or ``"tf_saved_model"`` (the TensorFlow backend; any model).
+        See `lamina.export.export_model`."""
+        from lamina.export import export_model
+
+        if kwargs:
+            raise TypeError(f"`export` got unexpected keyword arguments {sorted(kwargs)}.")
+        return export_model(
+            self, filepath, format=format, input_signature=input_signature, verbose=verbose
+        )
+
     def save(self, filepath, overwrite=True):
         """Write the whole model (architecture, weights, optimizer state) to a ``.lamina``
         file; `lamina.models.load_model` reads it back on any backend."""

@@ -23,6 +23,7 @@ __all__ = [
     "conv",
     "conv_transpose",
     "depthwise_conv",
+    "dot_product_attention",
     "elu",
     "gelu",
     "glu",
@@ -747,3 +748,77 @@ def psnr(x1, x2, max_val):
     if any_symbolic(x1, x2):
         return KerasTensor((), _float_dtype(x1))
     return B.nn.psnr(x1, x2, max_val)
+
+
+def dot_product_attention(
+    query,
+    key,
+    value,
+    bias=None,
+    mask=None,
+    scale=None,
+    is_causal=False,
+    flash_attention=None,
+    attn_logits_soft_cap=None,
+):
+    """Scaled dot-product attention, ``softmax(Q K^T * scale + bias) V``, over (B, T, N, H) inputs.
+
+    ``key`` and ``value`` are (B, S, K, H) (value's head size may differ) with K dividing N (grouped-query attention when
+    K < N). ``mask`` is boolean, broadcastable to (B, N, T, S), True where attention is
+    allowed; ``bias`` is added to the logits; ``scale`` defaults to ``1 / sqrt(H)``;
+    ``attn_logits_soft_cap`` caps the logits softly with ``cap * tanh(logits / cap)``.
+
+    Example:
+        >>> q = np.ones((2, 4, 8, 16), "float32"); kv = np.ones((2, 6, 8, 16), "float32")
+        >>> print(lamina.ops.dot_product_attention(q, kv, kv).shape)
+        (2, 4, 8, 16)
+    """
+    q_shape, k_shape, v_shape = shape_of(query), shape_of(key), shape_of(value)
+    for name, shape in (("query", q_shape), ("key", k_shape), ("value", v_shape)):
+        if len(shape) != 4:
+            raise ValueError(
+                f"`ops.dot_product_attention`: `{name}` must be 4-D (batch, length, heads, "
+                f"head_dim). Received: {name}.shape={tuple(shape)}"
+            )
+    if tuple(k_shape[:3]) != tuple(v_shape[:3]):
+        raise ValueError(
+            "`ops.dot_product_attention`: `key` and `value` must have the same batch, length "
+            "and head axes (only the head size may differ). "
+            f"Received: key.shape={tuple(k_shape)}, value.shape={tuple(v_shape)}"
+        )
+    n, k = q_shape[2], k_shape[2]
+    if n is not None and k is not None and (k == 0 or n % k):
+        raise ValueError(
+            "`ops.dot_product_attention`: the number of query heads must be a multiple of the "
+            f"number of key/value heads. Received: query.shape={tuple(q_shape)}, "
+            f"key.shape={tuple(k_shape)}"
+        )
+    if q_shape[3] is not None and k_shape[3] is not None and q_shape[3] != k_shape[3]:
+        raise ValueError(
+            "`ops.dot_product_attention`: `query` and `key` must have the same head size (last "
+            f"axis). Received: query.shape={tuple(q_shape)}, key.shape={tuple(k_shape)}"
+        )
+    if flash_attention:
+        raise ValueError(
+            "`ops.dot_product_attention`: `flash_attention=True` is not supported by Lamina's "
+            "backends; pass None or False."
+        )
+    if attn_logits_soft_cap is not None and not attn_logits_soft_cap > 0:
+        raise ValueError(
+            "`ops.dot_product_attention`: `attn_logits_soft_cap` must be a positive number. "
+            f"Received: attn_logits_soft_cap={attn_logits_soft_cap!r}"
+        )
+    if any_symbolic(query, key, value, bias, mask):
+        compute, _ = np_nn._attention_dtypes(dtype_of(query), dtype_of(key), dtype_of(value))
+        return KerasTensor((*q_shape[:3], v_shape[3]), compute)
+    return B.nn.dot_product_attention(
+        query,
+        key,
+        value,
+        bias=bias,
+        mask=mask,
+        scale=scale,
+        is_causal=is_causal,
+        flash_attention=flash_attention,
+        attn_logits_soft_cap=attn_logits_soft_cap,
+    )

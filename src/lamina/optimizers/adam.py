@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lamina import ops
+from lamina import backend, ops
 from lamina.optimizers.base_optimizer import Optimizer
 
 
@@ -76,6 +76,22 @@ class Adam(Optimizer):
         if self.amsgrad:
             for v in variables:
                 self.add_variable_from_reference(v, "velocity_hat")
+
+    def update_variables(self, grads, variables, learning_rate):
+        """All variables at once through the backend's multi-tensor Adam kernel."""
+        if self.amsgrad:
+            return super().update_variables(grads, variables, learning_rate)
+        backend.active.load("trainer").adam_update(
+            variables,
+            grads,
+            [self.get_slot(v, "momentum") for v in variables],
+            [self.get_slot(v, "velocity") for v in variables],
+            learning_rate,
+            self.iterations.value,
+            self.beta_1,
+            self.beta_2,
+            self.epsilon,
+        )
 
     def update_step(self, gradient, variable, learning_rate):
         dtype = variable.dtype

@@ -32,8 +32,17 @@ class ModelFileError(ValueError):
     """A model file that Lamina refuses to load, with the reason."""
 
 
-def read_members(filepath: str) -> dict[str, bytes]:
-    """The checked members of the model file at ``filepath``, by name."""
+def read_members(
+    filepath: str, members=None, required=None, kind="a Lamina model file", note=""
+) -> dict[str, bytes]:
+    """The checked members of the model file at ``filepath``, by name.
+
+    ``members`` maps the allowed member names to their size limits (None: the total only) and
+    ``required`` lists those that must be there (defaults: a ``.lamina`` file's); ``kind``
+    names the format in messages and ``note`` is added to the unexpected-member message.
+    """
+    members = MEMBERS if members is None else members
+    required = REQUIRED if required is None else required
     size = os.path.getsize(filepath)  # FileNotFoundError only when it is really missing
     with open(filepath, "rb") as f:
         head = f.read(4)
@@ -41,7 +50,7 @@ def read_members(filepath: str) -> dict[str, bytes]:
         raise ModelFileError(f"{filepath} is empty (0 bytes): the save that wrote it failed.")
     if head not in _ZIP_MAGIC:
         raise ModelFileError(
-            f"{filepath} is not a Lamina model file: it does not start with the zip signature "
+            f"{filepath} is not {kind}: it does not start with the zip signature "
             f"(first bytes {head!r})."
         )
     try:
@@ -52,11 +61,11 @@ def read_members(filepath: str) -> dict[str, bytes]:
         ) from None
     with zf:
         infos = zf.infolist()
-        _check_directory(filepath, infos, size)
+        _check_directory(filepath, infos, size, members, required, kind, note)
         return {info.filename: _read(filepath, zf, info) for info in infos}
 
 
-def _check_directory(filepath, infos, archive_size):
+def _check_directory(filepath, infos, archive_size, members, required, kind, note):
     seen = set()
     total = 0
     for info in infos:
@@ -72,15 +81,15 @@ def _check_directory(filepath, infos, archive_size):
             )
         if stat.S_ISLNK(info.external_attr >> 16):
             raise ModelFileError(f"{filepath} is refused: member {name[:80]!r} is a link.")
-        if name not in MEMBERS:
+        if name not in members:
             raise ModelFileError(
-                f"{filepath} is refused: unexpected member {name[:80]!r}; a Lamina model file "
-                f"holds only {sorted(MEMBERS)}."
+                f"{filepath} is refused: unexpected member {name[:80]!r}; {kind} "
+                f"holds only {sorted(members)}{note}."
             )
         if name in seen:
             raise ModelFileError(f"{filepath} is refused: member {name!r} appears twice.")
         seen.add(name)
-        limit = MEMBERS[name]
+        limit = members[name]
         if limit is not None and info.file_size > limit:
             raise ModelFileError(
                 f"{filepath} is refused: member {name!r} declares {info.file_size} bytes, "
@@ -107,9 +116,9 @@ def _check_directory(filepath, infos, archive_size):
             f"{filepath} is refused: its members declare {total} bytes in all, more than the "
             f"{MAX_TOTAL_BYTES} allowed."
         )
-    missing = [name for name in REQUIRED if name not in seen]
+    missing = [name for name in required if name not in seen]
     if missing:
-        raise ModelFileError(f"{filepath} is not a complete Lamina model file: {missing} missing.")
+        raise ModelFileError(f"{filepath} is incomplete ({kind}): {missing} missing.")
 
 
 def _read(filepath, zf, info):

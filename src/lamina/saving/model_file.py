@@ -89,13 +89,18 @@ def save_model(model, filepath, overwrite=True):
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     """A model saved by `Model.save`, with its weights and, if ``compile``, its optimizer state.
+    A path ending in ``.keras`` is read as a Keras 3 file (`lamina.saving.keras_file`).
 
     The file is checked before anything in it is used (see `lamina.saving.archive`): a
     damaged or crafted file raises ``ValueError`` saying what is wrong with it.
     """
-    from lamina.saving import archive
+    from lamina.saving import archive, keras_file
     from lamina.saving.serialization import deserialize_object, safe_mode_scope
 
+    if keras_file.is_keras_file(filepath):  # a model file written by Keras 3
+        return keras_file.load_keras_file(
+            filepath, custom_objects, compile=compile, safe_mode=safe_mode
+        )
     filepath = _check_suffix(filepath)
     members = archive.read_members(filepath)
     try:

@@ -225,8 +225,10 @@ def unpack_x_y_sample_weight(data):
 
 
 def batch_size_of(x):
+    """The batch size of ``x``: an int, or a scalar tensor where the graph leaves it unknown
+    (a `tf.function` retraced for a shorter last batch)."""
     for leaf in tree.flatten(x):
         shape = getattr(leaf, "shape", None)
         if shape is not None and len(shape):
-            return shape[0]
+            return shape[0] if shape[0] is not None else ops.shape(leaf)[0]
     return 1

@@ -13,6 +13,7 @@ import numpy as np
 
 from lamina import backend, ops
 from lamina.backend import active
+from lamina.distribution import distribution_lib
 from lamina.training import data as data_module
 from lamina.training.compile_utils import (
     CompileLoss,
@@ -44,6 +45,10 @@ def value_and_grad(fn, variables, has_aux=False):
 
 class Trainer:
     """The training API mixed into `Model`."""
+
+    # Set for the duration of a fit/evaluate/predict under a `lamina.distribution`
+    # distribution (see `_distribution_runner`); None on the single-device path.
+    _dist_runner = None
 
     def __init__(self):
         self.compiled = False
@@ -179,7 +184,7 @@ class Trainer:
         (loss, y_pred), grads = value_and_grad(loss_fn, trainable, has_aux=True)
         if trainable:
             self.optimizer.apply(grads, trainable)
-        self._loss_tracker.update_state(loss, sample_weight=batch_size_of(x))
+        self._loss_tracker._add_batch_mean(loss, batch_size_of(x))
         return self.compute_metrics(x, y, y_pred, sample_weight)
 
     def test_step(self, data):
@@ -190,7 +195,7 @@ class Trainer:
         loss = self.compute_loss(
             x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=False
         )
-        self._loss_tracker.update_state(loss, sample_weight=batch_size_of(x))
+        self._loss_tracker._add_batch_mean(loss, batch_size_of(x))
         return self.compute_metrics(x, y, y_pred, sample_weight)
 
     def predict_step(self, data):
@@ -213,7 +218,8 @@ class Trainer:
 
     def _make_function(self, kind, n):
         """A compiled function running ``n`` steps of ``kind`` on a tuple of ``n`` batches."""
-        key = (kind, n)
+        runner = self._dist_runner
+        key = (kind, n) if runner is None else (kind, n, runner)
         if key in self._step_cache:
             return self._step_cache[key]
         step = {"train": self.train_step, "test": self.test_step, "predict": self.predict_step}[
@@ -233,12 +239,19 @@ class Trainer:
                 return logs
 
         trainer_backend = active.load("trainer")
-        compiled = trainer_backend.compile_step(
-            multi_step,
-            self._state_variables(kind),
-            jit_compile=self.jit_compile and not self.run_eagerly,
-            kind=kind,
-        )
+        jit_compile = self.jit_compile and not self.run_eagerly
+        if runner is None:
+            compiled = trainer_backend.compile_step(
+                multi_step, self._state_variables(kind), jit_compile=jit_compile, kind=kind
+            )
+        else:  # the distribution places the state and compiles (or wraps) the step
+            compiled = runner.compile_step(
+                multi_step,
+                self._state_variables(kind),
+                jit_compile,
+                kind,
+                trainer_backend.compile_step,
+            )
         self._step_cache[key] = compiled
         return compiled
 
@@ -282,10 +295,17 @@ class Trainer:
         """Groups of up to ``n`` converted batches; yields (first_step_index, group). The first
         ``skip`` batches are drawn but not used (a resumed run continues mid-epoch)."""
         group, start = [], skip
+        convert = self._to_backend
+        runner = self._dist_runner
+        if runner is not None:  # the distribution places batches (e.g. split over devices)
+
+            def convert(batch):
+                return runner.to_backend(batch, self._to_backend)
+
         for i, batch in enumerate(adapter.epoch()):
             if i < skip:
                 continue
-            group.append(self._to_backend(batch))
+            group.append(convert(batch))
             if len(group) == n:
                 yield start, tuple(group)
                 group, start = [], i + 1
@@ -336,6 +356,11 @@ class Trainer:
                 "predict."
             )
         verbose = 1 if verbose == "auto" else verbose
+        runner = self._distribution_runner()
+        if runner is not None:
+            adapter = runner.shard(adapter, "train")
+            val_adapter = val_adapter and runner.shard(val_adapter, "test")
+            callbacks, verbose = runner.filter_callbacks(callbacks, verbose)
         callback_list = CallbackList(
             callbacks,
             model=self,
@@ -349,6 +374,7 @@ class Trainer:
         self._in_fit = True
         n = self.steps_per_execution
         logs = {}
+        previous_runner = self._begin_distributed(runner)
         try:
             self._resume_epoch, self._resume_step = None, 0
             callback_list.on_train_begin()
@@ -377,6 +403,8 @@ class Trainer:
                         "iterated again."
                     )
                 adapter.on_epoch_end()
+                if runner is not None:
+                    runner.sync_metrics(self.metrics)
                 logs = logs_to_python(self.get_metrics_result())
                 if val_adapter is not None and _should_validate(epoch, validation_freq):
                     val_logs = self._evaluate_adapter(val_adapter, callback_list)
@@ -389,7 +417,34 @@ class Trainer:
             callback_list.on_train_end(logs)
         finally:
             self._in_fit = False
+            self._end_distributed(runner, previous_runner)
         return callback_list.history
+
+    # Distribution hooks: asked once per fit/evaluate/predict, never per step ------------------
+    def _distribution_runner(self):
+        """The current distribution's runner for this model (reused while it stays current)."""
+        dist = distribution_lib.distribution()
+        if dist is None:
+            return None
+        cached = self.__dict__.get("_dist_runner_cache")
+        if cached is None or cached[0] is not dist:
+            from lamina.distribution.runner import runner_for
+
+            cached = (dist, runner_for(dist, self))
+            self._dist_runner_cache = cached
+        return cached[1]
+
+    def _begin_distributed(self, runner):
+        previous = self._dist_runner
+        if runner is not None:
+            self._dist_runner = runner
+            runner.begin()
+        return previous
+
+    def _end_distributed(self, runner, previous):
+        if runner is not None:
+            runner.end()
+            self._dist_runner = previous
 
     def _evaluate_adapter(self, adapter, callback_list):
         from lamina.callbacks.callback_list import logs_to_python
@@ -408,6 +463,8 @@ class Trainer:
             callback_list.on_test_batch_end(start + len(group) - 1, logs)
         if logs is None:
             raise ValueError("The evaluation data produced no batches.")
+        if self._dist_runner is not None:
+            self._dist_runner.sync_metrics(self.metrics)
         logs = logs_to_python(self.get_metrics_result())
         callback_list.on_test_end(logs)
         return logs
@@ -432,6 +489,10 @@ class Trainer:
             raise TypeError(f"`evaluate` got unexpected keyword arguments {sorted(kwargs)}.")
         adapter = data_module.get_adapter(x, y, sample_weight, batch_size, steps)
         verbose = 1 if verbose == "auto" else verbose
+        runner = self._distribution_runner()
+        if runner is not None:
+            adapter = runner.shard(adapter, "test")
+            callbacks, verbose = runner.filter_callbacks(callbacks, verbose)
         callback_list = CallbackList(
             callbacks,
             model=self,
@@ -440,7 +501,11 @@ class Trainer:
             epochs=1,
             steps=adapter.num_batches,
         )
-        logs = self._evaluate_adapter(adapter, callback_list)
+        previous_runner = self._begin_distributed(runner)
+        try:
+            logs = self._evaluate_adapter(adapter, callback_list)
+        finally:
+            self._end_distributed(runner, previous_runner)
         return _format_results(logs, self.metrics_names, return_dict)
 
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
@@ -449,6 +514,10 @@ class Trainer:
 
         adapter = data_module.get_adapter(x, None, None, batch_size, steps)
         verbose = 1 if verbose == "auto" else verbose
+        runner = self._distribution_runner()
+        if runner is not None:
+            adapter = runner.shard(adapter, "predict")
+            callbacks, verbose = runner.filter_callbacks(callbacks, verbose)
         callback_list = CallbackList(
             callbacks,
             model=self,
@@ -460,15 +529,19 @@ class Trainer:
         callback_list.on_predict_begin()
         outputs = []
         prepared = False
-        for start, group in self._batches(adapter, self.steps_per_execution):
-            if not prepared:
-                self._prepare(group[0], "predict")
-                prepared = True
-            callback_list.on_predict_batch_begin(start)
-            results = self._make_function("predict", len(group))(group)
-            for r in results:
-                outputs.append(tree.map_structure(backend.convert_to_numpy, r))
-            callback_list.on_predict_batch_end(start + len(group) - 1)
+        previous_runner = self._begin_distributed(runner)
+        try:
+            for start, group in self._batches(adapter, self.steps_per_execution):
+                if not prepared:
+                    self._prepare(group[0], "predict")
+                    prepared = True
+                callback_list.on_predict_batch_begin(start)
+                results = self._make_function("predict", len(group))(group)
+                for r in results:
+                    outputs.append(tree.map_structure(backend.convert_to_numpy, r))
+                callback_list.on_predict_batch_end(start + len(group) - 1)
+        finally:
+            self._end_distributed(runner, previous_runner)
         callback_list.on_predict_end()
         if not outputs:
             raise ValueError("The prediction data produced no batches.")

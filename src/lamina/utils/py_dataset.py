@@ -27,6 +27,7 @@ class PyDataset:
     reads the batches one by one.
 
     Example:
+        >>> import math
         >>> class Batches(lamina.utils.PyDataset):
         ...     def __init__(self, x, y, batch_size, **kwargs):
         ...         super().__init__(**kwargs)

@@ -489,3 +489,67 @@ def psnr(x1, x2, max_val):
     x1, x2 = _float(x1), _float(x2)
     mse = jnp.mean(jnp.square(x1 - x2))
     return (20 * jnp.log10(max_val) - 10 * jnp.log10(mse)).astype(x1.dtype)
+
+
+# ----------------------------------------------------------------------------------------
+# Attention.
+
+
+def dot_product_attention(
+    query,
+    key,
+    value,
+    bias=None,
+    mask=None,
+    scale=None,
+    is_causal=False,
+    flash_attention=None,
+    attn_logits_soft_cap=None,
+):
+    from lamina.backend.numpy.nn import _attention_dtypes, _attention_large_negative
+
+    query, key, value = convert_to_tensor(query), convert_to_tensor(key), convert_to_tensor(value)
+    compute, logits_dtype = _attention_dtypes(query.dtype, key.dtype, value.dtype)
+    jnp_compute = dtypes.to_numpy_dtype(compute)
+    query, key, value = (t.astype(jnp_compute) for t in (query, key, value))
+    if bias is not None:
+        bias = convert_to_tensor(bias).astype(jnp_compute)
+    if mask is not None:
+        mask = convert_to_tensor(mask).astype(bool)
+    if scale is None:
+        scale = 1.0 / float(np.sqrt(key.shape[-1]))
+    if (
+        attn_logits_soft_cap is None
+        and compute in ("float16", "bfloat16", "float32")
+        and key.shape == value.shape
+    ):
+        # jax wants 4-D bias and mask; lower ranks broadcast from the left, as in NumPy.
+        if bias is not None and bias.ndim < 4:
+            bias = jnp.reshape(bias, (1,) * (4 - bias.ndim) + bias.shape)
+        if mask is not None and mask.ndim < 4:
+            mask = jnp.reshape(mask, (1,) * (4 - mask.ndim) + mask.shape)
+        return jax.nn.dot_product_attention(
+            query, key, value, bias=bias, mask=mask, scale=scale, is_causal=is_causal
+        )
+    jnp_logits = dtypes.to_numpy_dtype(logits_dtype)
+    groups = query.shape[2] // key.shape[2]
+    if groups > 1:
+        key = jnp.repeat(key, groups, axis=2)
+        value = jnp.repeat(value, groups, axis=2)
+    logits = jnp.einsum("btnh,bsnh->bnts", query.astype(jnp_logits), key.astype(jnp_logits))
+    logits = logits * jnp.asarray(scale, jnp_logits)
+    if bias is not None:
+        logits = logits + bias.astype(jnp_logits)
+    if attn_logits_soft_cap is not None:
+        cap = jnp.asarray(attn_logits_soft_cap, jnp_logits)
+        logits = jnp.tanh(logits / cap) * cap
+    keep = mask
+    if is_causal:
+        t, s = logits.shape[-2:]
+        causal = jnp.tril(jnp.ones((t, s), dtype=bool))
+        keep = causal if keep is None else jnp.logical_and(keep, causal)
+    if keep is not None:
+        negative = jnp.asarray(_attention_large_negative(logits_dtype), jnp_logits)
+        logits = jnp.where(keep, logits, negative)
+    probs = jax.nn.softmax(logits, axis=-1).astype(jnp_compute)
+    return jnp.einsum("bnts,bsnh->btnh", probs, value)

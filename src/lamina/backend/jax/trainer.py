@@ -13,6 +13,7 @@ import contextlib
 import threading
 
 import jax
+import jax.numpy as jnp
 
 from lamina.backend.jax.core import Variable
 
@@ -97,3 +98,27 @@ def compile_step(fn, state_variables, jit_compile=True, kind="train"):
         return out
 
     return run
+
+
+def adam_update(
+    variables, grads, momentums, velocities, learning_rate, iterations, beta_1, beta_2, epsilon
+):
+    """Adam's update for all ``variables`` (traced once inside the compiled step); the
+    formulas of the per-variable rule (see the PyTorch backend's docstring)."""
+    wide = any(str(v.dtype) == "float64" for v in variables)
+    dtype = "float64" if wide else "float32"
+    t = jnp.asarray(iterations, dtype) + 1
+    lr = jnp.asarray(learning_rate, dtype)
+    alpha = (
+        lr
+        * jnp.sqrt(1 - jnp.power(jnp.asarray(beta_2, dtype), t))
+        / (1 - jnp.power(jnp.asarray(beta_1, dtype), t))
+    )
+    for var, g, m, v in zip(variables, grads, momentums, velocities):
+        dtype = var.value.dtype
+        g = jnp.asarray(g, dtype)
+        m_new = m.value + (g - m.value) * (1.0 - beta_1)
+        v_new = v.value + (g * g - v.value) * (1.0 - beta_2)
+        m.assign(m_new)
+        v.assign(v_new)
+        var.assign(var.value - m_new * alpha.astype(dtype) / (jnp.sqrt(v_new) + epsilon))

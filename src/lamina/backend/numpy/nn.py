@@ -600,3 +600,70 @@ def psnr(x1, x2, max_val):
     x1, x2 = _float(x1), _float(x2)
     mse = np.mean(np.square(x1 - x2))
     return (20 * np.log10(max_val) - 10 * np.log10(mse)).astype(x1.dtype)
+
+
+# ----------------------------------------------------------------------------------------
+# Attention.
+
+
+def _attention_dtypes(q_dtype, k_dtype, v_dtype):
+    """(compute dtype, logits dtype) of `dot_product_attention` for the inputs' dtypes (names)."""
+    compute = dtypes.result_type(
+        dtypes.standardize_dtype(q_dtype),
+        dtypes.standardize_dtype(k_dtype),
+        dtypes.standardize_dtype(v_dtype),
+    )
+    if not dtypes.is_float(compute):
+        compute = config.floatx()
+    logits = dtypes.result_type(compute, "float32")
+    return compute, logits
+
+
+def _attention_large_negative(dtype):
+    """The finite stand-in for -inf at masked logits (as Keras: 0.7 times the dtype's min)."""
+    return -0.7 * (65500.0 if dtypes.standardize_dtype(dtype) == "float16" else 3.38953e38)
+
+
+def dot_product_attention(
+    query,
+    key,
+    value,
+    bias=None,
+    mask=None,
+    scale=None,
+    is_causal=False,
+    flash_attention=None,
+    attn_logits_soft_cap=None,
+):
+    query, key, value = convert_to_tensor(query), convert_to_tensor(key), convert_to_tensor(value)
+    compute, logits_dtype = _attention_dtypes(query.dtype, key.dtype, value.dtype)
+    np_compute = dtypes.to_numpy_dtype(compute)
+    np_logits = dtypes.to_numpy_dtype(logits_dtype)
+    groups = query.shape[2] // key.shape[2]
+    if groups > 1:
+        key = np.repeat(key, groups, axis=2)
+        value = np.repeat(value, groups, axis=2)
+    if scale is None:
+        scale = 1.0 / np.sqrt(key.shape[-1])
+    q = query.astype(np_logits)
+    logits = np.einsum("btnh,bsnh->bnts", q, key.astype(np_logits)) * np_logits.type(scale)
+    if bias is not None:
+        logits = logits + convert_to_tensor(bias).astype(np_logits)
+    if attn_logits_soft_cap is not None:
+        cap = np_logits.type(attn_logits_soft_cap)
+        logits = np.tanh(logits / cap) * cap
+    keep = None
+    if mask is not None:
+        keep = np.broadcast_to(convert_to_tensor(mask).astype(bool), logits.shape)
+    if is_causal:
+        t, s = logits.shape[-2:]
+        causal = np.tril(np.ones((t, s), dtype=bool))
+        keep = causal if keep is None else np.logical_and(keep, causal)
+    if keep is not None:
+        logits = np.where(keep, logits, np_logits.type(_attention_large_negative(logits_dtype)))
+    logits = logits.astype(np.promote_types(np_logits, np.float32))
+    logits = logits - np.max(logits, axis=-1, keepdims=True)
+    probs = np.exp(logits)
+    probs = (probs / np.sum(probs, axis=-1, keepdims=True)).astype(np_compute)
+    out = np.einsum("bnts,bsnh->btnh", probs, value.astype(np_compute))
+    return out.astype(np_compute)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 
+import numpy as np
+
 
 def no_grad():
     return contextlib.nullcontext()
@@ -18,3 +20,23 @@ def value_and_grad(fn, variables, has_aux=False):
 
 def compile_step(fn, state_variables, jit_compile=True, kind="train"):
     return fn
+
+
+def adam_update(
+    variables, grads, momentums, velocities, learning_rate, iterations, beta_1, beta_2, epsilon
+):
+    """Adam's update for all ``variables`` (usable where NumPy holds the state); the formulas
+    of the per-variable rule (see the PyTorch backend's docstring)."""
+    dtype = np.float64 if any(str(v.dtype) == "float64" for v in variables) else np.float32
+    t = np.asarray(iterations, dtype) + 1
+    alpha = np.asarray(learning_rate, dtype) * np.sqrt(1 - dtype(beta_2) ** t)
+    alpha = alpha / (1 - dtype(beta_1) ** t)
+    for var, g, m, v in zip(variables, grads, momentums, velocities):
+        dtype = np.asarray(var.value).dtype
+        g = np.asarray(g, dtype)
+        m_new = m.value + (g - m.value) * dtype.type(1.0 - beta_1)
+        v_new = v.value + (g * g - v.value) * dtype.type(1.0 - beta_2)
+        m.assign(m_new)
+        v.assign(v_new)
+        step = m_new * np.asarray(alpha, dtype) / (np.sqrt(v_new) + dtype.type(epsilon))
+        var.assign(var.value - step)

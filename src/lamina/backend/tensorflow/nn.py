@@ -560,3 +560,52 @@ def psnr(x1, x2, max_val):
     mse = tf.reduce_mean(tf.square(x1 - x2))
     log10 = _math.log(10.0)
     return 20 * tf.math.log(tf.cast(max_val, x1.dtype)) / log10 - 10 * tf.math.log(mse) / log10
+
+
+# ----------------------------------------------------------------------------------------
+# Attention.
+
+
+def dot_product_attention(
+    query,
+    key,
+    value,
+    bias=None,
+    mask=None,
+    scale=None,
+    is_causal=False,
+    flash_attention=None,
+    attn_logits_soft_cap=None,
+):
+    from lamina.backend.numpy.nn import _attention_dtypes, _attention_large_negative
+
+    query, key, value = convert_to_tensor(query), convert_to_tensor(key), convert_to_tensor(value)
+    compute, logits_dtype = _attention_dtypes(query.dtype, key.dtype, value.dtype)
+    tf_compute, tf_logits = to_tf_dtype(compute), to_tf_dtype(logits_dtype)
+    query, key, value = (tf.cast(t, tf_compute) for t in (query, key, value))
+    if scale is None:
+        scale = 1.0 / _math.sqrt(int(key.shape[-1]))
+    groups = int(query.shape[2]) // int(key.shape[2])
+    if groups > 1:
+        key = tf.repeat(key, groups, axis=2)
+        value = tf.repeat(value, groups, axis=2)
+    logits = tf.einsum("btnh,bsnh->bnts", tf.cast(query, tf_logits), tf.cast(key, tf_logits))
+    logits = logits * tf.cast(scale, tf_logits)
+    if bias is not None:
+        logits = logits + tf.cast(convert_to_tensor(bias), tf_logits)
+    if attn_logits_soft_cap is not None:
+        cap = tf.cast(attn_logits_soft_cap, tf_logits)
+        logits = tf.tanh(logits / cap) * cap
+    keep = None
+    if mask is not None:
+        keep = tf.cast(convert_to_tensor(mask), tf.bool)
+    if is_causal:
+        t, s = int(logits.shape[-2]), int(logits.shape[-1])
+        causal = tf.cast(tf.linalg.band_part(tf.ones((t, s), tf.int32), -1, 0), tf.bool)
+        keep = causal if keep is None else tf.logical_and(keep, causal)
+    if keep is not None:
+        negative = tf.cast(_attention_large_negative(logits_dtype), tf_logits)
+        keep = tf.broadcast_to(keep, tf.shape(logits))
+        logits = tf.where(keep, logits, negative)
+    probs = tf.cast(tf.nn.softmax(logits, axis=-1), tf_compute)
+    return tf.einsum("bnts,bsnh->btnh", probs, value)

@@ -11,6 +11,12 @@ def no_grad():
     return contextlib.nullcontext()
 
 
+# Set by `lamina.distribution` while a step runs under a `tf.distribute` strategy:
+# ``reducer(params, grads)`` all-reduces the gradients across replicas (see
+# lamina/backend/tensorflow/distribution.py). None on the single-device path (one global read per trace).
+gradient_reducer = None
+
+
 def value_and_grad(fn, variables, has_aux=False):
     """``fn()``'s value and its gradients with respect to ``variables`` (a list)."""
     with tf.GradientTape() as tape:
@@ -19,6 +25,8 @@ def value_and_grad(fn, variables, has_aux=False):
     grads = tape.gradient(loss, [v.value for v in variables])
     # A gather from a variable (Embedding) gives IndexedSlices; optimizers take dense grads.
     grads = [tf.convert_to_tensor(g) if isinstance(g, tf.IndexedSlices) else g for g in grads]
+    if gradient_reducer is not None:
+        grads = gradient_reducer([v.value for v in variables], grads)
     return out if has_aux else loss, grads
 
 
@@ -28,3 +36,27 @@ def compile_step(fn, state_variables, jit_compile=True, kind="train"):
     # Lamina's steps use ops for control flow, so AutoGraph's source rewriting is not needed
     # (it slows tracing and warns about imports inside library functions).
     return tf.function(fn, reduce_retracing=True, autograph=False)
+
+
+def adam_update(
+    variables, grads, momentums, velocities, learning_rate, iterations, beta_1, beta_2, epsilon
+):
+    """Adam's update for all ``variables`` (traced once inside the compiled step); the
+    formulas of the per-variable rule (see the PyTorch backend's docstring)."""
+    wide = any(str(v.dtype) == "float64" for v in variables)
+    dtype = "float64" if wide else "float32"
+    t = tf.cast(iterations, dtype) + 1
+    lr = tf.cast(learning_rate, dtype)
+    alpha = (
+        lr
+        * tf.sqrt(1 - tf.pow(tf.cast(beta_2, dtype), t))
+        / (1 - tf.pow(tf.cast(beta_1, dtype), t))
+    )
+    for var, g, m, v in zip(variables, grads, momentums, velocities):
+        dtype = var.value.dtype
+        g = tf.cast(g, dtype)
+        m_new = m.value + (g - m.value) * (1.0 - beta_1)
+        v_new = v.value + (g * g - v.value) * (1.0 - beta_2)
+        m.assign(m_new)
+        v.assign(v_new)
+        var.assign(var.value - m_new * tf.cast(alpha, dtype) / (tf.sqrt(v_new) + epsilon))

@@ -511,3 +511,67 @@ def psnr(x1, x2, max_val):
     return 20 * torch.log10(
         torch.tensor(max_val, dtype=x1.dtype, device=x1.device)
     ) - 10 * torch.log10(mse)
+
+
+# ----------------------------------------------------------------------------------------
+# Attention.
+
+
+def dot_product_attention(
+    query,
+    key,
+    value,
+    bias=None,
+    mask=None,
+    scale=None,
+    is_causal=False,
+    flash_attention=None,
+    attn_logits_soft_cap=None,
+):
+    from lamina.backend.numpy.nn import _attention_dtypes, _attention_large_negative
+
+    query, key, value = convert_to_tensor(query), convert_to_tensor(key), convert_to_tensor(value)
+    compute, logits_dtype = _attention_dtypes(query.dtype, key.dtype, value.dtype)
+    t_compute = to_torch_dtype(compute)
+    query, key, value = (t.to(t_compute) for t in (query, key, value))
+    if bias is not None:
+        bias = convert_to_tensor(bias).to(t_compute)
+    if scale is None:
+        scale = 1.0 / float(key.shape[-1]) ** 0.5
+    groups = query.shape[2] // key.shape[2]
+    if groups > 1:
+        key = torch.repeat_interleave(key, groups, dim=2)
+        value = torch.repeat_interleave(value, groups, dim=2)
+    # (B, T, N, H) -> (B, N, T, H), the layout torch's attention functions use.
+    q, k, v = (t.transpose(1, 2) for t in (query, key, value))
+    fused = (
+        mask is None
+        and attn_logits_soft_cap is None
+        and not (is_causal and bias is not None)
+        and compute in ("float16", "bfloat16", "float32")
+    )
+    if fused:
+        out = F.scaled_dot_product_attention(
+            q, k, v, attn_mask=bias, is_causal=bool(is_causal), scale=float(scale)
+        )
+        return out.transpose(1, 2)
+    t_logits = to_torch_dtype(logits_dtype)
+    logits = torch.matmul(q.to(t_logits), k.to(t_logits).transpose(-1, -2)) * scale
+    if bias is not None:
+        logits = logits + bias.to(t_logits)
+    if attn_logits_soft_cap is not None:
+        logits = torch.tanh(logits / attn_logits_soft_cap) * attn_logits_soft_cap
+    keep = None
+    if mask is not None:
+        keep = convert_to_tensor(mask).to(torch.bool)
+    if is_causal:
+        t, s = logits.shape[-2:]
+        causal = torch.ones((t, s), dtype=torch.bool, device=logits.device).tril()
+        keep = causal if keep is None else torch.logical_and(keep, causal)
+    if keep is not None:
+        negative = torch.tensor(
+            _attention_large_negative(logits_dtype), dtype=t_logits, device=logits.device
+        )
+        logits = torch.where(keep, logits, negative)
+    probs = torch.softmax(logits, dim=-1).to(t_compute)
+    return torch.matmul(probs, v).transpose(1, 2)

@@ -1,0 +1,75 @@
+"""Small-model overhead: microseconds per training step of a 784-128-10 MLP, batch 32.
+
+Lamina's `fit`, Keras 3's `fit` and a hand-written loop (bench/hand_written.py) on the same
+backend, data and batch order, alternating, each timed over ``--steps`` steps after a warm-up
+run (compilation excluded). ``--spe N`` runs Lamina and Keras with steps_per_execution=N.
+
+    .venv/bin/python bench/mlp_step.py --backend torch
+    .venv/bin/python bench/mlp_step.py --backend jax --spe 16 --threads 1
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import harness  # noqa: E402
+
+
+def main():
+    options = harness.setup(
+        __doc__.splitlines()[0],
+        [
+            (("--steps",), {"type": int, "default": 300}),
+            (("--spe",), {"type": int, "default": 1, "help": "steps_per_execution"}),
+        ],
+    )
+    import hand_written
+    import keras
+    import workloads
+
+    import lamina
+
+    harness.apply_threads(options)
+    batch = 32
+    x, y, _, _ = workloads.mnist("mlp", n_train=batch * options.steps)
+    params = workloads.initial_params("mlp")
+
+    def fit_variant(lib):
+        model = workloads.build(lib, "mlp")
+        model.compile(
+            optimizer=lib.optimizers.Adam(1e-3),
+            loss=lib.losses.SparseCategoricalCrossentropy(from_logits=True),
+            steps_per_execution=options.spe,
+        )
+        model.set_weights(params)
+        model.fit(x[: batch * 20], y[: batch * 20], batch_size=batch, verbose=0)  # warm-up
+        return lambda: (
+            harness.timed(
+                lambda: model.fit(x, y, batch_size=batch, shuffle=False, epochs=1, verbose=0)
+            )
+            / options.steps
+        )
+
+    train, _ = hand_written.trainer(options.backend, "mlp", params)
+    data = workloads.batches(x, y, batch)
+    train(data[:20])  # warm-up
+    variants = {
+        "lamina": fit_variant(lamina),
+        "keras": fit_variant(keras),
+        "hand-written": lambda: harness.timed(lambda: train(data)) / options.steps,
+    }
+    results = harness.alternate(variants, options.rounds)
+    harness.report(
+        f"MLP 784-128-10 training step, batch 32, steps_per_execution={options.spe}",
+        "µs/step",
+        results,
+        options,
+        scale=1e6,
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,525 @@
+"""Recurrent cells: `SimpleRNNCell`, `LSTMCell`, `GRUCell`, and `StackedRNNCells`.
+
+A cell computes one time step: ``call(inputs, states, training=None) -> (output, new_states)``
+and declares ``state_size`` (and ``output_size``). `lamina.layers.RNN` runs it over time.
+Weights, their names, shapes and gate order are those of Keras 3, so weights can be exchanged.
+"""
+
+from __future__ import annotations
+
+from lamina import activations, constraints, initializers, ops, random, regularizers
+from lamina.layers.base import Layer
+
+__all__ = ["GRUCell", "LSTMCell", "SimpleRNNCell", "StackedRNNCells"]
+
+
+def _positive_int(value, arg, layer):
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValueError(f"{layer}: `{arg}` must be a positive integer. Received: {arg}={value!r}")
+    return value
+
+
+def _rate(value, arg, layer):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise ValueError(
+            f"{layer}: `{arg}` must be a float between 0 and 1. Received: {arg}={value!r}"
+        )
+    return float(value)
+
+
+class _Cell(Layer):
+    """Shared arguments of the built-in cells: weights (kernel, recurrent_kernel, bias) and the
+    dropout masks, drawn once per RNN call and reused at every step (Keras semantics)."""
+
+    _n_gates = 1
+
+    def __init__(
+        self,
+        units,
+        activation="tanh",
+        use_bias=True,
+        kernel_initializer="glorot_uniform",
+        recurrent_initializer="orthogonal",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        recurrent_regularizer=None,
+        bias_regularizer=None,
+        kernel_constraint=None,
+        recurrent_constraint=None,
+        bias_constraint=None,
+        dropout=0.0,
+        recurrent_dropout=0.0,
+        seed=None,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        name = type(self).__name__
+        self.units = _positive_int(units, "units", name)
+        self.activation = activations.get(activation)
+        self.use_bias = bool(use_bias)
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.recurrent_initializer = initializers.get(recurrent_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.recurrent_constraint = constraints.get(recurrent_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
+        self.dropout = _rate(dropout, "dropout", name)
+        self.recurrent_dropout = _rate(recurrent_dropout, "recurrent_dropout", name)
+        self.seed = seed
+        if self.dropout > 0 or self.recurrent_dropout > 0:
+            self.seed_generator = random.SeedGenerator(seed)
+        self._dropout_mask = None
+        self._recurrent_dropout_mask = None
+        self.state_size = self.units
+        self.output_size = self.units
+        self.bias = None
+
+    # Weights ----------------------------------------------------------------------------
+    def _bias_shape(self):
+        return (self._n_gates * self.units,)
+
+    def _bias_initializer(self):
+        return self.bias_initializer
+
+    def build(self, input_shape):
+        n = self._n_gates * self.units
+        self.kernel = self.add_weight(
+            name="kernel",
+            shape=(input_shape[-1], n),
+            initializer=self.kernel_initializer,
+            regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint,
+        )
+        self.recurrent_kernel = self.add_weight(
+            name="recurrent_kernel",
+            shape=(self.units, n),
+            initializer=self.recurrent_initializer,
+            regularizer=self.recurrent_regularizer,
+            constraint=self.recurrent_constraint,
+        )
+        if self.use_bias:
+            self.bias = self.add_weight(
+                name="bias",
+                shape=self._bias_shape(),
+                initializer=self._bias_initializer(),
+                regularizer=self.bias_regularizer,
+                constraint=self.bias_constraint,
+            )
+        self.built = True
+
+    # Dropout masks ----------------------------------------------------------------------
+    def _prepare_dropout_masks(self, step_input, states, training):
+        state = states[0] if isinstance(states, (list, tuple)) else states
+        self._dropout_mask = self._recurrent_dropout_mask = None
+        if not training:
+            return
+        if 0 < self.dropout < 1:
+            self._dropout_mask = random.dropout(
+                ops.ones_like(step_input), self.dropout, seed=self.seed_generator
+            )
+        if 0 < self.recurrent_dropout < 1:
+            self._recurrent_dropout_mask = random.dropout(
+                ops.ones_like(state), self.recurrent_dropout, seed=self.seed_generator
+            )
+
+    def _clear_dropout_masks(self):
+        self._dropout_mask = self._recurrent_dropout_mask = None
+
+    def _dropped(self, inputs, h, training):
+        """Inputs and previous output with this call's dropout masks applied."""
+        if not training:
+            return inputs, h
+        if self._dropout_mask is None and self._recurrent_dropout_mask is None:
+            # Called on its own (not by an RNN): masks for this call only.
+            self._prepare_dropout_masks(inputs, [h], training)
+            try:
+                return self._apply_masks(inputs, h)
+            finally:
+                self._clear_dropout_masks()
+        return self._apply_masks(inputs, h)
+
+    def _apply_masks(self, inputs, h):
+        if self._dropout_mask is not None:
+            inputs = ops.multiply(inputs, self._dropout_mask)
+        if self._recurrent_dropout_mask is not None:
+            h = ops.multiply(h, self._recurrent_dropout_mask)
+        return inputs, h
+
+    def get_initial_state(self, batch_size=None):
+        return [ops.zeros((batch_size, self.units), dtype=self.compute_dtype)]
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "units": self.units,
+            "activation": activations.serialize(self.activation),
+            "use_bias": self.use_bias,
+            "kernel_initializer": initializers.serialize(self.kernel_initializer),
+            "recurrent_initializer": initializers.serialize(self.recurrent_initializer),
+            "bias_initializer": initializers.serialize(self.bias_initializer),
+            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+            "recurrent_regularizer": regularizers.serialize(self.recurrent_regularizer),
+            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+            "kernel_constraint": constraints.serialize(self.kernel_constraint),
+            "recurrent_constraint": constraints.serialize(self.recurrent_constraint),
+            "bias_constraint": constraints.serialize(self.bias_constraint),
+            "dropout": self.dropout,
+            "recurrent_dropout": self.recurrent_dropout,
+            "seed": self.seed,
+        }
+
+
+class SimpleRNNCell(_Cell):
+    """One step of a fully connected RNN: ``h = activation(x @ kernel + h_prev @ recurrent_kernel
+    + bias)``.
+
+    Args:
+        units: positive int, the size of the output and state.
+        activation: activation (default "tanh").
+        use_bias: whether to add a bias.
+        kernel_initializer / recurrent_initializer / bias_initializer: initializers
+            (defaults "glorot_uniform", "orthogonal", "zeros").
+        kernel_regularizer / recurrent_regularizer / bias_regularizer: regularizers.
+        kernel_constraint / recurrent_constraint / bias_constraint: constraints.
+        dropout / recurrent_dropout: fractions of the inputs / of the recurrent state to drop
+            during training (one mask per sequence).
+        seed: int seed of the dropout masks.
+
+    Example:
+        >>> cell = lamina.layers.SimpleRNNCell(4)
+        >>> out, states = cell(np.ones((2, 3)), [np.zeros((2, 4), "float32")])
+        >>> print(out.shape)
+        (2, 4)
+    """
+
+    def call(self, inputs, states, training=None):
+        h_prev = states[0] if isinstance(states, (list, tuple)) else states
+        x, h = self._dropped(inputs, h_prev, training)
+        out = ops.add(ops.matmul(x, self.kernel), ops.matmul(h, self.recurrent_kernel))
+        if self.bias is not None:
+            out = ops.add(out, self.bias)
+        if self.activation is not None:
+            out = self.activation(out)
+        return out, ([out] if isinstance(states, (list, tuple)) else out)
+
+
+class LSTMCell(_Cell):
+    """One step of a Long Short-Term Memory layer (Hochreiter & Schmidhuber, 1997).
+
+    Gates in the Keras order input, forget, cell, output: ``kernel`` is (input_dim, 4 * units),
+    ``recurrent_kernel`` (units, 4 * units), ``bias`` (4 * units,). The states are ``[h, c]``.
+
+    Args:
+        units: positive int, the output size.
+        activation: activation of the cell and output (default "tanh").
+        recurrent_activation: activation of the gates (default "sigmoid").
+        unit_forget_bias: add 1 to the forget gate's bias at initialization (default True).
+        Other arguments: as `SimpleRNNCell`.
+
+    Example:
+        >>> cell = lamina.layers.LSTMCell(4)
+        >>> zeros = np.zeros((2, 4), "float32")
+        >>> out, (h, c) = cell(np.ones((2, 3), "float32"), [zeros, zeros])
+        >>> print(c.shape)
+        (2, 4)
+    """
+
+    _n_gates = 4
+
+    def __init__(
+        self,
+        units,
+        activation="tanh",
+        recurrent_activation="sigmoid",
+        use_bias=True,
+        kernel_initializer="glorot_uniform",
+        recurrent_initializer="orthogonal",
+        bias_initializer="zeros",
+        unit_forget_bias=True,
+        kernel_regularizer=None,
+        recurrent_regularizer=None,
+        bias_regularizer=None,
+        kernel_constraint=None,
+        recurrent_constraint=None,
+        bias_constraint=None,
+        dropout=0.0,
+        recurrent_dropout=0.0,
+        seed=None,
+        **kwargs,
+    ):
+        super().__init__(
+            units,
+            activation=activation,
+            use_bias=use_bias,
+            kernel_initializer=kernel_initializer,
+            recurrent_initializer=recurrent_initializer,
+            bias_initializer=bias_initializer,
+            kernel_regularizer=kernel_regularizer,
+            recurrent_regularizer=recurrent_regularizer,
+            bias_regularizer=bias_regularizer,
+            kernel_constraint=kernel_constraint,
+            recurrent_constraint=recurrent_constraint,
+            bias_constraint=bias_constraint,
+            dropout=dropout,
+            recurrent_dropout=recurrent_dropout,
+            seed=seed,
+            **kwargs,
+        )
+        self.recurrent_activation = activations.get(recurrent_activation)
+        self.unit_forget_bias = bool(unit_forget_bias)
+        self.state_size = [self.units, self.units]
+
+    def _bias_initializer(self):
+        if not self.unit_forget_bias:
+            return self.bias_initializer
+        base, units = self.bias_initializer, self.units
+
+        def initializer(shape, dtype=None):
+            return ops.concatenate(
+                [
+                    ops.convert_to_tensor(base((units,), dtype=dtype), dtype),
+                    ops.ones((units,), dtype=dtype),
+                    ops.convert_to_tensor(base((2 * units,), dtype=dtype), dtype),
+                ]
+            )
+
+        return initializer
+
+    def call(self, inputs, states, training=None):
+        h_prev, c_prev = states[0], states[1]
+        x, h = self._dropped(inputs, h_prev, training)
+        z = ops.add(ops.matmul(x, self.kernel), ops.matmul(h, self.recurrent_kernel))
+        if self.bias is not None:
+            z = ops.add(z, self.bias)
+        z_i, z_f, z_c, z_o = ops.split(z, 4, axis=-1)
+        i = self.recurrent_activation(z_i)
+        f = self.recurrent_activation(z_f)
+        c = ops.add(ops.multiply(f, c_prev), ops.multiply(i, self.activation(z_c)))
+        o = self.recurrent_activation(z_o)
+        h = ops.multiply(o, self.activation(c))
+        return h, [h, c]
+
+    def get_initial_state(self, batch_size=None):
+        return [ops.zeros((batch_size, self.units), dtype=self.compute_dtype) for _ in range(2)]
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "recurrent_activation": activations.serialize(self.recurrent_activation),
+            "unit_forget_bias": self.unit_forget_bias,
+        }
+
+
+class GRUCell(_Cell):
+    """One step of a Gated Recurrent Unit (Cho et al., 2014).
+
+    Gates in the Keras order update, reset, candidate: ``kernel`` is (input_dim, 3 * units),
+    ``recurrent_kernel`` (units, 3 * units); ``bias`` is (2, 3 * units) with
+    ``reset_after=True`` (separate input and recurrent biases, the cuDNN variant, the default)
+    and (3 * units,) otherwise.
+
+    Args:
+        units: positive int, the output size.
+        activation: activation of the candidate (default "tanh").
+        recurrent_activation: activation of the gates (default "sigmoid").
+        reset_after: apply the reset gate after the recurrent matrix product (default True).
+        Other arguments: as `SimpleRNNCell`.
+
+    Example:
+        >>> cell = lamina.layers.GRUCell(4)
+        >>> out, _ = cell(np.ones((2, 3), "float32"), [np.zeros((2, 4), "float32")])
+        >>> print(out.shape)
+        (2, 4)
+    """
+
+    _n_gates = 3
+
+    def __init__(
+        self,
+        units,
+        activation="tanh",
+        recurrent_activation="sigmoid",
+        use_bias=True,
+        kernel_initializer="glorot_uniform",
+        recurrent_initializer="orthogonal",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        recurrent_regularizer=None,
+        bias_regularizer=None,
+        kernel_constraint=None,
+        recurrent_constraint=None,
+        bias_constraint=None,
+        dropout=0.0,
+        recurrent_dropout=0.0,
+        seed=None,
+        reset_after=True,
+        **kwargs,
+    ):
+        super().__init__(
+            units,
+            activation=activation,
+            use_bias=use_bias,
+            kernel_initializer=kernel_initializer,
+            recurrent_initializer=recurrent_initializer,
+            bias_initializer=bias_initializer,
+            kernel_regularizer=kernel_regularizer,
+            recurrent_regularizer=recurrent_regularizer,
+            bias_regularizer=bias_regularizer,
+            kernel_constraint=kernel_constraint,
+            recurrent_constraint=recurrent_constraint,
+            bias_constraint=bias_constraint,
+            dropout=dropout,
+            recurrent_dropout=recurrent_dropout,
+            seed=seed,
+            **kwargs,
+        )
+        self.recurrent_activation = activations.get(recurrent_activation)
+        self.reset_after = bool(reset_after)
+
+    def _bias_shape(self):
+        return (2, 3 * self.units) if self.reset_after else (3 * self.units,)
+
+    def call(self, inputs, states, training=None):
+        h_prev = states[0] if isinstance(states, (list, tuple)) else states
+        x, h = self._dropped(inputs, h_prev, training)
+        x_all = ops.matmul(x, self.kernel)
+        input_bias = recurrent_bias = None
+        if self.bias is not None:
+            if self.reset_after:
+                input_bias, recurrent_bias = self.bias[0], self.bias[1]
+            else:
+                input_bias = self.bias
+            x_all = ops.add(x_all, input_bias)
+        x_z, x_r, x_h = ops.split(x_all, 3, axis=-1)
+        if self.reset_after:
+            rec = ops.matmul(h, self.recurrent_kernel)
+            if recurrent_bias is not None:
+                rec = ops.add(rec, recurrent_bias)
+            r_z, r_r, r_h = ops.split(rec, 3, axis=-1)
+            z = self.recurrent_activation(ops.add(x_z, r_z))
+            r = self.recurrent_activation(ops.add(x_r, r_r))
+            candidate = self.activation(ops.add(x_h, ops.multiply(r, r_h)))
+        else:
+            k_z, k_r, k_h = ops.split(self.recurrent_kernel, 3, axis=-1)
+            z = self.recurrent_activation(ops.add(x_z, ops.matmul(h, k_z)))
+            r = self.recurrent_activation(ops.add(x_r, ops.matmul(h, k_r)))
+            candidate = self.activation(ops.add(x_h, ops.matmul(ops.multiply(r, h), k_h)))
+        out = ops.add(ops.multiply(z, h_prev), ops.multiply(ops.subtract(1.0, z), candidate))
+        return out, ([out] if isinstance(states, (list, tuple)) else out)
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "recurrent_activation": activations.serialize(self.recurrent_activation),
+            "reset_after": self.reset_after,
+        }
+
+
+class StackedRNNCells(Layer):
+    """A stack of cells run as one cell: each cell's output is the next cell's input.
+
+    Args:
+        cells: list of RNN cells.
+
+    Example:
+        >>> cells = [lamina.layers.LSTMCell(4), lamina.layers.GRUCell(3)]
+        >>> layer = lamina.layers.RNN(lamina.layers.StackedRNNCells(cells))
+        >>> print(layer(np.ones((2, 5, 3), "float32")).shape)
+        (2, 3)
+    """
+
+    def __init__(self, cells, **kwargs):
+        super().__init__(**kwargs)
+        if not isinstance(cells, (list, tuple)) or not cells:
+            raise ValueError(
+                f"StackedRNNCells: `cells` must be a non-empty list of cells. Received: {cells!r}"
+            )
+        for cell in cells:
+            if not callable(getattr(cell, "call", None)) or not hasattr(cell, "state_size"):
+                raise ValueError(
+                    "StackedRNNCells: every cell needs a `call` method and a `state_size`. "
+                    f"Received: {cell!r}"
+                )
+        self.cells = list(cells)
+
+    @property
+    def state_size(self):
+        return [c.state_size for c in self.cells]
+
+    @property
+    def output_size(self):
+        return _output_size(self.cells[-1])
+
+    def get_initial_state(self, batch_size=None):
+        states = []
+        for cell in self.cells:
+            fn = getattr(cell, "get_initial_state", None)
+            if fn is not None:
+                s = fn(batch_size=batch_size)
+            else:
+                sizes = (
+                    cell.state_size
+                    if isinstance(cell.state_size, (list, tuple))
+                    else [cell.state_size]
+                )
+                s = [ops.zeros((batch_size, d), dtype=self.compute_dtype) for d in sizes]
+            states.append(list(s) if isinstance(s, (list, tuple)) else [s])
+        return states
+
+    def build(self, input_shape):
+        shape = tuple(input_shape)
+        for cell in self.cells:
+            if isinstance(cell, Layer) and not cell.built:
+                cell.build(shape)
+                cell.built = True
+            shape = (shape[0], _output_size(cell))
+        self.built = True
+
+    def _prepare_dropout_masks(self, step_input, states, training):
+        x = step_input
+        for cell, s in zip(self.cells, states):
+            prepare = getattr(cell, "_prepare_dropout_masks", None)
+            if prepare is not None:
+                prepare(x, s, training)
+            x = ops.zeros((ops.shape(x)[0], _output_size(cell)), dtype=x.dtype)
+
+    def _clear_dropout_masks(self):
+        for cell in self.cells:
+            clear = getattr(cell, "_clear_dropout_masks", None)
+            if clear is not None:
+                clear()
+
+    def call(self, inputs, states, training=None):
+        new_states = []
+        for cell, state in zip(self.cells, states):
+            state = list(state) if isinstance(state, (list, tuple)) else [state]
+            if isinstance(cell, Layer) and cell._call_accepts_training:
+                inputs, new = cell.call(inputs, state, training=training)
+            else:
+                inputs, new = cell.call(inputs, state)
+            new_states.append(list(new) if isinstance(new, (list, tuple)) else [new])
+        return inputs, new_states
+
+    def get_config(self):
+        from lamina.saving.serialization import serialize_object
+
+        return {**super().get_config(), "cells": [serialize_object(c) for c in self.cells]}
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        from lamina.saving.serialization import deserialize_object
+
+        config = dict(config)
+        cells = [deserialize_object(c, custom_objects) for c in config.pop("cells")]
+        return cls(cells, **config)
+
+
+def _output_size(cell):
+    size = getattr(cell, "output_size", None)
+    if isinstance(size, int):
+        return size
+    state = cell.state_size
+    return state[0] if isinstance(state, (list, tuple)) else state
