@@ -14,4 +14,5 @@ for b in torch jax tensorflow; do
   $PY bench/convnet.py --backend "$b" --rounds "$ROUNDS" --samples "$SAMPLES"
   $PY bench/inference.py --backend "$b" --rounds "$ROUNDS"
   $PY bench/import_time.py --backend "$b" --rounds 5
+  $PY bench/lstm.py --backend "$b" --rounds "$ROUNDS"
 done

@@ -204,3 +204,63 @@ def test_the_distributed_mnist_example_trains(tmp_path):
     assert "Backend: jax; devices: ['cpu:0', 'cpu:1']" in result.stdout
     accuracy = float(result.stdout.split("test accuracy: ")[-1].split()[0])
     assert accuracy > (0.5 if real_data else 0.0), result.stdout
+
+
+def _run_two_processes(kind, out, env_for_rank):
+    procs = []
+    for rank in range(2):
+        env = _env(**env_for_rank(rank))
+        env.pop("XLA_FLAGS", None)
+        procs.append(
+            subprocess.Popen(
+                [sys.executable, WORKLOAD, kind, out],
+                env=env,
+                cwd=ROOT,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+        )
+    try:
+        logs = [p.communicate(timeout=150)[0] for p in procs]
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+    assert all(p.returncode == 0 for p in procs), "\n".join(log[-3000:] for log in logs)
+    saved = np.load(out)
+    assert int(saved["world"]) == 2
+    _assert_matches_one_device(saved, n=workload.JAX_PROCESS_SAMPLES)
+
+
+@pytest.mark.skipif(BACKEND != "jax", reason="JAX only")
+def test_jax_two_processes_match_one_device(tmp_path):
+    # jax.distributed over loopback: two processes, one CPU device each, joined through the
+    # KERAS_DISTRIBUTION_* variables that `lamina.distribution.initialize` reads.
+    port = _free_port()
+    _run_two_processes(
+        "jax_processes",
+        str(tmp_path / "jax_processes.npz"),
+        lambda rank: {
+            "KERAS_DISTRIBUTION_JOB_ADDRESSES": f"127.0.0.1:{port}",
+            "KERAS_DISTRIBUTION_NUM_PROCESSES": "2",
+            "KERAS_DISTRIBUTION_PROCESS_ID": str(rank),
+        },
+    )
+
+
+@pytest.mark.skipif(BACKEND != "tensorflow", reason="TensorFlow only")
+def test_tensorflow_two_workers_match_one_device(tmp_path):
+    # MultiWorkerMirroredStrategy: two processes described by TF_CONFIG, on loopback.
+    import json
+
+    workers = [f"127.0.0.1:{_free_port()}", f"127.0.0.1:{_free_port()}"]
+    _run_two_processes(
+        "tf_workers",
+        str(tmp_path / "tf_workers.npz"),
+        lambda rank: {
+            "TF_CONFIG": json.dumps(
+                {"cluster": {"worker": workers}, "task": {"type": "worker", "index": rank}}
+            )
+        },
+    )

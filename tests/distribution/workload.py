@@ -16,6 +16,8 @@ EPOCHS = 2
 BATCH = 8  # the global batch
 # A short last batch (43 = 5 x 8 + 3) retraces TensorFlow's step with an unknown batch size.
 TF_SAMPLES = 43
+# Multi-process JAX splits every global batch evenly between the processes: 6 batches of 8.
+JAX_PROCESS_SAMPLES = 48
 
 
 def data(n=43):
@@ -112,6 +114,20 @@ def main(kind, out):
                 )
             )
         save(out, base, {}, {}, **extra)
+    elif kind == "jax_processes":  # one of two processes (KERAS_DISTRIBUTION_* variables)
+        distribution.initialize()
+        model = make_model()
+        with distribution.DataParallel().scope():
+            history, evaluation = train(model, n=JAX_PROCESS_SAMPLES)
+        if distribution.process_id() == 0:
+            save(out, model, history, evaluation, world=np.asarray(distribution.num_processes()))
+    elif kind == "tf_workers":  # one of two TF_CONFIG workers (MultiWorkerMirroredStrategy)
+        distribution.initialize()
+        with distribution.DataParallel().scope():
+            model = make_model()
+            history, evaluation = train(model, n=JAX_PROCESS_SAMPLES)
+        if distribution.process_id() == 0:
+            save(out, model, history, evaluation, world=np.asarray(distribution.num_processes()))
     else:
         raise SystemExit(f"unknown kind {kind!r}")
     del lamina

@@ -6,7 +6,8 @@ Example:
     >>> path = lamina.export.export_model(model, "model.onnx", verbose=False)
     >>> import onnxruntime
     >>> session = onnxruntime.InferenceSession(path)
-    >>> print(session.run(None, {"input_layer": np.ones((3, 4), "float32")})[0].shape)
+    >>> name = session.get_inputs()[0].name  # the model's input layer
+    >>> print(session.run(None, {name: np.ones((3, 4), "float32")})[0].shape)
     (3, 2)
 """
 

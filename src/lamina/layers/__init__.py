@@ -19,4 +19,4 @@ from lamina.layers.reshaping import *
 from lamina.layers.rnn import *
 from lamina.layers.spatial import *
 from lamina.layers.text import *
-from lamina.layers.wrappers import JaxLayer, TorchModuleWrapper
+from lamina.layers.wrappers import FlaxLayer, JaxLayer, TorchModuleWrapper

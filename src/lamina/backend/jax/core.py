@@ -66,6 +66,10 @@ def convert_to_tensor(x, dtype=None, sparse=None):
         return jnp.asarray(_unwrap(x), dtype=dtype)
     if isinstance(x, jax.Array):
         return x
+    if isinstance(x, np.ndarray) and x.dtype.kind in "biuf":
+        # A plain transfer: `jnp.asarray` would run an eager conversion that waits behind
+        # the computations already queued, so feeding batches would stall the pipeline.
+        return jax.device_put(x)
     if isinstance(x, Variable):
         return x.value
     scalar = dtypes.dtype_of_python_scalar(x)

@@ -81,7 +81,11 @@ def compile_step(fn, state_variables, jit_compile=True, kind="train"):
             v._value = value
         try:
             out = fn(data)
-            new_values = [v._value for v in state_variables]
+            # Only what the step assigned leaves the function (None for the rest): a predict
+            # step then returns no copies of the weights.
+            new_values = [
+                None if v._value is value else v._value for v, value in zip(state_variables, values)
+            ]
         finally:
             for v, value in zip(state_variables, originals):
                 v._value = value
@@ -94,7 +98,8 @@ def compile_step(fn, state_variables, jit_compile=True, kind="train"):
     def run(data):
         new_values, out = compiled([v._value for v in state_variables], data)
         for v, value in zip(state_variables, new_values):
-            v._value = value
+            if value is not None:
+                v._value = value
         return out
 
     return run

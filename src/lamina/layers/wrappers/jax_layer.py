@@ -7,7 +7,8 @@ it returns ``(outputs, new_state)``. Parameters come from ``params`` or from
 ``(params, state)``), called on zeros of the input shape at build time. Every leaf of
 ``params`` becomes a trainable variable and every leaf of ``state`` a non-trainable one.
 
-FlaxLayer is not provided: it needs flax, which Lamina does not depend on.
+`FlaxLayer` (in ``flax_layer.py``) builds on it for Flax linen modules (``pip install
+'lamina[flax]'``).
 """
 
 from __future__ import annotations
