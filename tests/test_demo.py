@@ -28,8 +28,9 @@ def mirror(tmp_path_factory):
         folder / "mnist.npz",
         x_train=rng.integers(0, 256, (1200, 28, 28), dtype=np.uint8),
         y_train=rng.integers(0, 10, 1200, dtype=np.uint8),
-        x_test=rng.integers(0, 256, (300, 28, 28), dtype=np.uint8),
-        y_test=rng.integers(0, 10, 300, dtype=np.uint8),
+        # as many test images as the demo test's `limit=1000` asks for
+        x_test=rng.integers(0, 256, (1000, 28, 28), dtype=np.uint8),
+        y_test=rng.integers(0, 10, 1000, dtype=np.uint8),
     )
     return str(folder)
 
