@@ -11,15 +11,7 @@ import argparse
 import os
 import sys
 
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
-    return value
+from lamina.cli import _positive_int  # the `lamina` command's argument type, shared
 
 
 def _non_negative_int(text: str) -> int:
