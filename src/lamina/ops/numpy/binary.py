@@ -1,0 +1,414 @@
+"""NumPy-style element-wise ops of two inputs, comparisons and selection: `add`, `maximum`, `equal`, `where`, ..."""
+
+from __future__ import annotations
+
+from lamina.backend import active as B
+from lamina.backend.common import dtypes
+from lamina.backend.common.keras_tensor import KerasTensor
+from lamina.ops import symbolic
+from lamina.ops.numpy._common import (
+    _bool_to_int32,
+    _float64_for_int64,
+    _float_result_dtype,
+    _result_dtype,
+    _unary,
+)
+from lamina.ops.numpy.shapes import nonzero
+from lamina.ops.symbolic import any_symbolic, dtype_of, shape_of
+
+__all__ = [
+    "add",
+    "allclose",
+    "arctan2",
+    "bitwise_and",
+    "bitwise_left_shift",
+    "bitwise_or",
+    "bitwise_right_shift",
+    "bitwise_xor",
+    "divide",
+    "divide_no_nan",
+    "equal",
+    "floor_divide",
+    "fmax",
+    "fmin",
+    "fmod",
+    "gcd",
+    "greater",
+    "greater_equal",
+    "heaviside",
+    "hypot",
+    "isclose",
+    "isin",
+    "lcm",
+    "ldexp",
+    "left_shift",
+    "less",
+    "less_equal",
+    "logaddexp",
+    "logaddexp2",
+    "logical_and",
+    "logical_or",
+    "logical_xor",
+    "maximum",
+    "minimum",
+    "mod",
+    "multiply",
+    "nextafter",
+    "not_equal",
+    "power",
+    "right_shift",
+    "select",
+    "subtract",
+    "true_divide",
+    "where",
+]
+
+
+# Element-wise, two inputs --------------------------------------------------------------------
+
+
+def add(x1, x2):
+    """Add arguments element-wise.
+
+    Example:
+        >>> lamina.ops.add(np.array([1, 2]), 3).shape
+        (2,)
+    """
+    if any_symbolic(x1, x2):
+        return symbolic.elementwise(x1, x2)
+    return B.numpy.add(x1, x2)
+
+
+def subtract(x1, x2):
+    """Subtract arguments element-wise."""
+    if any_symbolic(x1, x2):
+        return symbolic.elementwise(x1, x2)
+    return B.numpy.subtract(x1, x2)
+
+
+def multiply(x1, x2):
+    """Multiply arguments element-wise."""
+    if any_symbolic(x1, x2):
+        return symbolic.elementwise(x1, x2)
+    return B.numpy.multiply(x1, x2)
+
+
+def divide(x1, x2):
+    """True division element-wise; ints give floatx.
+
+    Example:
+        >>> lamina.ops.divide(np.array([1, 2]), 2)  # [0.5, 1.], float32
+    """
+    if any_symbolic(x1, x2):
+        return symbolic.elementwise(x1, x2, dtype=_float_result_dtype(x1, x2))
+    return B.numpy.divide(x1, x2)
+
+
+def true_divide(x1, x2):
+    """True division element-wise (alias of `divide`)."""
+    if any_symbolic(x1, x2):
+        return symbolic.elementwise(x1, x2, dtype=_float_result_dtype(x1, x2))
+    return B.numpy.true_divide(x1, x2)
+
+
+def divide_no_nan(x1, x2):
+    """Division element-wise that gives 0 where the divisor is 0."""
+    if any_symbolic(x1, x2):
+        return symbolic.elementwise(x1, x2, dtype=_float_result_dtype(x1, x2))
+    return B.numpy.divide_no_nan(x1, x2)
+
+
+def floor_divide(x1, x2):
+    """Largest integer not above ``x1 / x2``, element-wise."""
+    if any_symbolic(x1, x2):
+        return symbolic.elementwise(x1, x2)
+    return B.numpy.floor_divide(x1, x2)
+
+
+def mod(x1, x2):
+    """Remainder of floor division element-wise (sign of the divisor)."""
+    if any_symbolic(x1, x2):
+        return symbolic.elementwise(x1, x2, dtype=_bool_to_int32(_result_dtype(x1, x2)))
+    return B.numpy.mod(x1, x2)
+
+
+def fmod(x1, x2):
+    """Remainder of truncated division element-wise (sign of the dividend)."""
+    if any_symbolic(x1, x2):
+        return symbolic.elementwise(x1, x2, dtype=_bool_to_int32(_result_dtype(x1, x2)))
+    return B.numpy.fmod(x1, x2)
+
+
+def power(x1, x2):
+    """``x1 ** x2`` element-wise."""
+    if any_symbolic(x1, x2):
+        return symbolic.elementwise(x1, x2)
+    return B.numpy.power(x1, x2)
+
+
+def maximum(x1, x2):
+    """Element-wise maximum (NaN wins)."""
+    if any_symbolic(x1, x2):
+        return symbolic.elementwise(x1, x2)
+    return B.numpy.maximum(x1, x2)
+
+
+def minimum(x1, x2):
+    """Element-wise minimum (NaN wins)."""
+    if any_symbolic(x1, x2):
+        return symbolic.elementwise(x1, x2)
+    return B.numpy.minimum(x1, x2)
+
+
+def fmax(x1, x2):
+    """Element-wise maximum that ignores NaNs."""
+    if any_symbolic(x1, x2):
+        return symbolic.elementwise(x1, x2)
+    return B.numpy.fmax(x1, x2)
+
+
+def fmin(x1, x2):
+    """Element-wise minimum that ignores NaNs."""
+    if any_symbolic(x1, x2):
+        return symbolic.elementwise(x1, x2)
+    return B.numpy.fmin(x1, x2)
+
+
+def arctan2(x1, x2):
+    """Element-wise arc tangent of ``x1 / x2``, choosing the quadrant."""
+    if any_symbolic(x1, x2):
+        return symbolic.elementwise(x1, x2, dtype=_float_result_dtype(x1, x2))
+    return B.numpy.arctan2(x1, x2)
+
+
+def hypot(x1, x2):
+    """``sqrt(x1**2 + x2**2)`` element-wise."""
+    if any_symbolic(x1, x2):
+        return symbolic.elementwise(x1, x2, dtype=_float64_for_int64(_result_dtype(x1, x2)))
+    return B.numpy.hypot(x1, x2)
+
+
+def heaviside(x1, x2):
+    """Heaviside step: 0 where ``x1 < 0``, ``x2`` where ``x1 == 0``, 1 where ``x1 > 0``."""
+    if any_symbolic(x1, x2):
+        return symbolic.elementwise(x1, x2, dtype=_float64_for_int64(_result_dtype(x1, x2)))
+    return B.numpy.heaviside(x1, x2)
+
+
+def logaddexp(x1, x2):
+    """``log(exp(x1) + exp(x2))`` element-wise, computed stably."""
+    if any_symbolic(x1, x2):
+        return symbolic.elementwise(x1, x2, dtype=_float_result_dtype(x1, x2))
+    return B.numpy.logaddexp(x1, x2)
+
+
+def logaddexp2(x1, x2):
+    """``log2(2**x1 + 2**x2)`` element-wise, computed stably."""
+    if any_symbolic(x1, x2):
+        return symbolic.elementwise(x1, x2, dtype=_float_result_dtype(x1, x2))
+    return B.numpy.logaddexp2(x1, x2)
+
+
+def equal(x1, x2):
+    """``x1 == x2`` element-wise."""
+    if any_symbolic(x1, x2):
+        return symbolic.elementwise(x1, x2, dtype="bool")
+    return B.numpy.equal(x1, x2)
+
+
+def not_equal(x1, x2):
+    """``x1 != x2`` element-wise."""
+    if any_symbolic(x1, x2):
+        return symbolic.elementwise(x1, x2, dtype="bool")
+    return B.numpy.not_equal(x1, x2)
+
+
+def less(x1, x2):
+    """``x1 < x2`` element-wise."""
+    if any_symbolic(x1, x2):
+        return symbolic.elementwise(x1, x2, dtype="bool")
+    return B.numpy.less(x1, x2)
+
+
+def less_equal(x1, x2):
+    """``x1 <= x2`` element-wise."""
+    if any_symbolic(x1, x2):
+        return symbolic.elementwise(x1, x2, dtype="bool")
+    return B.numpy.less_equal(x1, x2)
+
+
+def greater(x1, x2):
+    """``x1 > x2`` element-wise."""
+    if any_symbolic(x1, x2):
+        return symbolic.elementwise(x1, x2, dtype="bool")
+    return B.numpy.greater(x1, x2)
+
+
+def greater_equal(x1, x2):
+    """``x1 >= x2`` element-wise."""
+    if any_symbolic(x1, x2):
+        return symbolic.elementwise(x1, x2, dtype="bool")
+    return B.numpy.greater_equal(x1, x2)
+
+
+def logical_and(x1, x2):
+    """Logical AND element-wise."""
+    if any_symbolic(x1, x2):
+        return symbolic.elementwise(x1, x2, dtype="bool")
+    return B.numpy.logical_and(x1, x2)
+
+
+def logical_or(x1, x2):
+    """Logical OR element-wise."""
+    if any_symbolic(x1, x2):
+        return symbolic.elementwise(x1, x2, dtype="bool")
+    return B.numpy.logical_or(x1, x2)
+
+
+def logical_xor(x1, x2):
+    """Logical XOR element-wise."""
+    if any_symbolic(x1, x2):
+        return symbolic.elementwise(x1, x2, dtype="bool")
+    return B.numpy.logical_xor(x1, x2)
+
+
+def bitwise_and(x, y):
+    """Bitwise AND element-wise."""
+    if any_symbolic(x, y):
+        return symbolic.elementwise(x, y)
+    return B.numpy.bitwise_and(x, y)
+
+
+def bitwise_or(x, y):
+    """Bitwise OR element-wise."""
+    if any_symbolic(x, y):
+        return symbolic.elementwise(x, y)
+    return B.numpy.bitwise_or(x, y)
+
+
+def bitwise_xor(x, y):
+    """Bitwise XOR element-wise."""
+    if any_symbolic(x, y):
+        return symbolic.elementwise(x, y)
+    return B.numpy.bitwise_xor(x, y)
+
+
+def bitwise_left_shift(x, y):
+    """Shift the bits of ``x`` left by ``y`` element-wise."""
+    if any_symbolic(x, y):
+        return symbolic.elementwise(x, y)
+    return B.numpy.bitwise_left_shift(x, y)
+
+
+def bitwise_right_shift(x, y):
+    """Shift the bits of ``x`` right by ``y`` element-wise."""
+    if any_symbolic(x, y):
+        return symbolic.elementwise(x, y)
+    return B.numpy.bitwise_right_shift(x, y)
+
+
+def left_shift(x, y):
+    """Shift the bits of ``x`` left by ``y`` (alias of `bitwise_left_shift`)."""
+    if any_symbolic(x, y):
+        return symbolic.elementwise(x, y)
+    return B.numpy.left_shift(x, y)
+
+
+def right_shift(x, y):
+    """Shift the bits of ``x`` right by ``y`` (alias of `bitwise_right_shift`)."""
+    if any_symbolic(x, y):
+        return symbolic.elementwise(x, y)
+    return B.numpy.right_shift(x, y)
+
+
+def gcd(x1, x2):
+    """Greatest common divisor of integers, element-wise."""
+    if any_symbolic(x1, x2):
+        return symbolic.elementwise(x1, x2)
+    return B.numpy.gcd(x1, x2)
+
+
+def lcm(x1, x2):
+    """Least common multiple of integers, element-wise."""
+    if any_symbolic(x1, x2):
+        return symbolic.elementwise(x1, x2)
+    return B.numpy.lcm(x1, x2)
+
+
+def ldexp(x1, x2):
+    """``x1 * 2**x2`` element-wise (``x2`` integer)."""
+    d2 = dtype_of(x2)
+    if not (dtypes.is_int(d2) or d2 in ("bool", dtypes.WEAK_INT)):
+        raise TypeError(f"`ops.ldexp`: `x2` must hold integers. Received: x2 with dtype {d2}")
+    if any_symbolic(x1, x2):
+        return symbolic.elementwise(x1, x2, dtype=_float_result_dtype(x1, x2))
+    return B.numpy.ldexp(x1, x2)
+
+
+def nextafter(x1, x2):
+    """The next representable float after ``x1`` toward ``x2``, element-wise."""
+    if any_symbolic(x1, x2):
+        return symbolic.elementwise(x1, x2, dtype=_float_result_dtype(x1, x2))
+    return B.numpy.nextafter(x1, x2)
+
+
+# Comparison and selection --------------------------------------------------------------------
+
+
+def isclose(x1, x2, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """True where ``|x1 - x2| <= atol + rtol * |x2|`` element-wise."""
+    if any_symbolic(x1, x2):
+        return symbolic.elementwise(x1, x2, dtype="bool")
+    return B.numpy.isclose(x1, x2, rtol=rtol, atol=atol, equal_nan=equal_nan)
+
+
+def allclose(x1, x2, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """True (a bool scalar tensor) when `isclose` holds everywhere."""
+    if any_symbolic(x1, x2):
+        symbolic.broadcast_shapes(shape_of(x1), shape_of(x2))
+        return KerasTensor((), "bool")
+    return B.numpy.allclose(x1, x2, rtol=rtol, atol=atol, equal_nan=equal_nan)
+
+
+def isin(x1, x2, assume_unique=False, invert=False):
+    """True where an element of ``x1`` occurs in ``x2`` (False with ``invert``)."""
+    if any_symbolic(x1, x2):
+        return _unary(x1, "bool")
+    return B.numpy.isin(x1, x2, assume_unique=assume_unique, invert=invert)
+
+
+def where(condition, x1=None, x2=None):
+    """``x1`` where ``condition`` holds, else ``x2``; with neither, the indices of true values.
+
+    Example:
+        >>> lamina.ops.where(np.array([True, False]), 1.0, 0.0)  # [1., 0.]
+    """
+    if (x1 is None) != (x2 is None):
+        raise ValueError(
+            "`ops.where`: give both `x1` and `x2`, or neither (to get the indices where "
+            f"`condition` holds). Received: x1={x1!r}, x2={x2!r}"
+        )
+    if x1 is None:
+        return nonzero(condition)
+    if any_symbolic(condition, x1, x2):
+        shape = symbolic.broadcast_shapes(shape_of(condition), shape_of(x1), shape_of(x2))
+        return KerasTensor(shape, _result_dtype(x1, x2))
+    return B.numpy.where(condition, x1, x2)
+
+
+def select(condlist, choicelist, default=0):
+    """For each element, the value from the first choice whose condition holds, else ``default``."""
+    if not isinstance(condlist, (list, tuple)) or not isinstance(choicelist, (list, tuple)):
+        raise TypeError(
+            "`ops.select`: `condlist` and `choicelist` must be lists of tensors. Received: "
+            f"condlist={type(condlist).__name__}, choicelist={type(choicelist).__name__}"
+        )
+    if len(condlist) != len(choicelist) or not condlist:
+        raise ValueError(
+            "`ops.select`: `condlist` and `choicelist` must be non-empty and of the same length. "
+            f"Received: {len(condlist)} conditions and {len(choicelist)} choices"
+        )
+    if any_symbolic(condlist, choicelist, default):
+        shape = symbolic.broadcast_shapes(*(shape_of(v) for v in (*condlist, *choicelist)))
+        return KerasTensor(shape, _result_dtype(*choicelist, default))
+    return B.numpy.select(condlist, choicelist, default=default)

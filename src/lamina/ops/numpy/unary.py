@@ -1,0 +1,452 @@
+"""NumPy-style element-wise ops of one input: `abs`, `exp`, `sqrt`, `round`, ..."""
+
+from __future__ import annotations
+
+from lamina.backend import active as B
+from lamina.backend.common.keras_tensor import KerasTensor
+from lamina.ops import symbolic
+from lamina.ops.numpy._common import (
+    _bool_to_int32,
+    _float64_for_int64,
+    _float_dtype,
+    _is_int,
+    _unary,
+)
+from lamina.ops.symbolic import any_symbolic, dtype_of, shape_of
+
+__all__ = [
+    "abs",
+    "absolute",
+    "angle",
+    "arccos",
+    "arccosh",
+    "arcsin",
+    "arcsinh",
+    "arctan",
+    "arctanh",
+    "bitwise_invert",
+    "bitwise_not",
+    "cbrt",
+    "ceil",
+    "clip",
+    "conj",
+    "conjugate",
+    "cos",
+    "cosh",
+    "deg2rad",
+    "exp",
+    "exp2",
+    "expm1",
+    "fabs",
+    "floor",
+    "i0",
+    "imag",
+    "isfinite",
+    "isinf",
+    "isnan",
+    "isneginf",
+    "isposinf",
+    "isreal",
+    "log",
+    "log10",
+    "log1p",
+    "log2",
+    "logical_not",
+    "nan_to_num",
+    "negative",
+    "rad2deg",
+    "real",
+    "reciprocal",
+    "round",
+    "sign",
+    "signbit",
+    "sin",
+    "sinc",
+    "sinh",
+    "sqrt",
+    "square",
+    "tan",
+    "tanh",
+    "trunc",
+]
+
+
+# Element-wise, one input ---------------------------------------------------------------------
+
+
+def abs(x):
+    """Absolute value element-wise (alias of `absolute`)."""
+    if any_symbolic(x):
+        return _unary(x)
+    return B.numpy.abs(x)
+
+
+def absolute(x):
+    """Absolute value element-wise."""
+    if any_symbolic(x):
+        return _unary(x)
+    return B.numpy.absolute(x)
+
+
+def fabs(x):
+    """Absolute value element-wise, as floats."""
+    if any_symbolic(x):
+        return _unary(x, _float_dtype)
+    return B.numpy.fabs(x)
+
+
+def negative(x):
+    """Numerical negative element-wise."""
+    if any_symbolic(x):
+        return _unary(x)
+    return B.numpy.negative(x)
+
+
+def sign(x):
+    """-1, 0 or 1 for the sign of each element."""
+    if any_symbolic(x):
+        return _unary(x)
+    return B.numpy.sign(x)
+
+
+def square(x):
+    """Square element-wise (bools give int32)."""
+    if any_symbolic(x):
+        return _unary(x, _bool_to_int32)
+    return B.numpy.square(x)
+
+
+def sqrt(x):
+    """Non-negative square root element-wise; ints give floatx.
+
+    Example:
+        >>> lamina.ops.sqrt(np.array([4, 9]))  # [2., 3.], float32
+    """
+    if any_symbolic(x):
+        return _unary(x, _float_dtype)
+    return B.numpy.sqrt(x)
+
+
+def cbrt(x):
+    """Cube root element-wise."""
+    if any_symbolic(x):
+        return _unary(x, _float64_for_int64)
+    return B.numpy.cbrt(x)
+
+
+def exp(x):
+    """Exponential element-wise."""
+    if any_symbolic(x):
+        return _unary(x, _float_dtype)
+    return B.numpy.exp(x)
+
+
+def exp2(x):
+    """``2 ** x`` element-wise."""
+    if any_symbolic(x):
+        return _unary(x, _float_dtype)
+    return B.numpy.exp2(x)
+
+
+def expm1(x):
+    """``exp(x) - 1`` element-wise, accurate near zero."""
+    if any_symbolic(x):
+        return _unary(x, _float_dtype)
+    return B.numpy.expm1(x)
+
+
+def log(x):
+    """Natural logarithm element-wise."""
+    if any_symbolic(x):
+        return _unary(x, _float_dtype)
+    return B.numpy.log(x)
+
+
+def log1p(x):
+    """``log(1 + x)`` element-wise, accurate near zero."""
+    if any_symbolic(x):
+        return _unary(x, _float_dtype)
+    return B.numpy.log1p(x)
+
+
+def log2(x):
+    """Base-2 logarithm element-wise."""
+    if any_symbolic(x):
+        return _unary(x, _float_dtype)
+    return B.numpy.log2(x)
+
+
+def log10(x):
+    """Base-10 logarithm element-wise."""
+    if any_symbolic(x):
+        return _unary(x, _float_dtype)
+    return B.numpy.log10(x)
+
+
+def sin(x):
+    """Sine element-wise."""
+    if any_symbolic(x):
+        return _unary(x, _float_dtype)
+    return B.numpy.sin(x)
+
+
+def cos(x):
+    """Cosine element-wise."""
+    if any_symbolic(x):
+        return _unary(x, _float_dtype)
+    return B.numpy.cos(x)
+
+
+def tan(x):
+    """Tangent element-wise."""
+    if any_symbolic(x):
+        return _unary(x, _float_dtype)
+    return B.numpy.tan(x)
+
+
+def arcsin(x):
+    """Inverse sine element-wise."""
+    if any_symbolic(x):
+        return _unary(x, _float_dtype)
+    return B.numpy.arcsin(x)
+
+
+def arccos(x):
+    """Inverse cosine element-wise."""
+    if any_symbolic(x):
+        return _unary(x, _float_dtype)
+    return B.numpy.arccos(x)
+
+
+def arctan(x):
+    """Inverse tangent element-wise."""
+    if any_symbolic(x):
+        return _unary(x, _float_dtype)
+    return B.numpy.arctan(x)
+
+
+def sinh(x):
+    """Hyperbolic sine element-wise."""
+    if any_symbolic(x):
+        return _unary(x, _float_dtype)
+    return B.numpy.sinh(x)
+
+
+def cosh(x):
+    """Hyperbolic cosine element-wise."""
+    if any_symbolic(x):
+        return _unary(x, _float_dtype)
+    return B.numpy.cosh(x)
+
+
+def tanh(x):
+    """Hyperbolic tangent element-wise."""
+    if any_symbolic(x):
+        return _unary(x, _float_dtype)
+    return B.numpy.tanh(x)
+
+
+def arcsinh(x):
+    """Inverse hyperbolic sine element-wise."""
+    if any_symbolic(x):
+        return _unary(x, _float_dtype)
+    return B.numpy.arcsinh(x)
+
+
+def arccosh(x):
+    """Inverse hyperbolic cosine element-wise."""
+    if any_symbolic(x):
+        return _unary(x, _float_dtype)
+    return B.numpy.arccosh(x)
+
+
+def arctanh(x):
+    """Inverse hyperbolic tangent element-wise."""
+    if any_symbolic(x):
+        return _unary(x, _float_dtype)
+    return B.numpy.arctanh(x)
+
+
+def sinc(x):
+    """Normalized sinc, ``sin(pi x) / (pi x)`` (1 at 0), element-wise."""
+    if any_symbolic(x):
+        return _unary(x, _float_dtype)
+    return B.numpy.sinc(x)
+
+
+def i0(x):
+    """Modified Bessel function of the first kind, order 0, element-wise."""
+    if any_symbolic(x):
+        return _unary(x, _float_dtype)
+    return B.numpy.i0(x)
+
+
+def deg2rad(x):
+    """Degrees to radians element-wise."""
+    if any_symbolic(x):
+        return _unary(x, _float64_for_int64)
+    return B.numpy.deg2rad(x)
+
+
+def rad2deg(x):
+    """Radians to degrees element-wise."""
+    if any_symbolic(x):
+        return _unary(x, _float64_for_int64)
+    return B.numpy.rad2deg(x)
+
+
+def floor(x):
+    """Floor element-wise (ints give floatx, as in Keras)."""
+    if any_symbolic(x):
+        return _unary(x, _float_dtype)
+    return B.numpy.floor(x)
+
+
+def ceil(x):
+    """Ceiling element-wise (ints give floatx, as in Keras)."""
+    if any_symbolic(x):
+        return _unary(x, _float_dtype)
+    return B.numpy.ceil(x)
+
+
+def trunc(x):
+    """Round toward zero element-wise."""
+    if any_symbolic(x):
+        return _unary(x)
+    return B.numpy.trunc(x)
+
+
+def round(x, decimals=0):
+    """Round to ``decimals`` decimal places element-wise (halves to even)."""
+    if not _is_int(decimals):
+        raise TypeError(f"`ops.round`: `decimals` must be an int. Received: decimals={decimals!r}")
+    if any_symbolic(x):
+        return _unary(x)
+    return B.numpy.round(x, decimals=decimals)
+
+
+def reciprocal(x):
+    """``1 / x`` element-wise."""
+    if any_symbolic(x):
+        return _unary(x, _float_dtype)
+    return B.numpy.reciprocal(x)
+
+
+def conjugate(x):
+    """Complex conjugate element-wise."""
+    if any_symbolic(x):
+        return _unary(x)
+    return B.numpy.conjugate(x)
+
+
+def conj(x):
+    """Complex conjugate element-wise (alias of `conjugate`)."""
+    if any_symbolic(x):
+        return _unary(x)
+    return B.numpy.conj(x)
+
+
+def real(x):
+    """Real part element-wise."""
+    if any_symbolic(x):
+        return _unary(x)
+    return B.numpy.real(x)
+
+
+def imag(x):
+    """Imaginary part element-wise (zeros for real tensors)."""
+    if any_symbolic(x):
+        return _unary(x)
+    return B.numpy.imag(x)
+
+
+def angle(x):
+    """Angle of complex values element-wise (0 or pi for reals)."""
+    if any_symbolic(x):
+        return _unary(x, _float_dtype)
+    return B.numpy.angle(x)
+
+
+def isnan(x):
+    """True where ``x`` is NaN."""
+    if any_symbolic(x):
+        return _unary(x, "bool")
+    return B.numpy.isnan(x)
+
+
+def isinf(x):
+    """True where ``x`` is positive or negative infinity."""
+    if any_symbolic(x):
+        return _unary(x, "bool")
+    return B.numpy.isinf(x)
+
+
+def isfinite(x):
+    """True where ``x`` is neither infinite nor NaN."""
+    if any_symbolic(x):
+        return _unary(x, "bool")
+    return B.numpy.isfinite(x)
+
+
+def isneginf(x):
+    """True where ``x`` is negative infinity."""
+    if any_symbolic(x):
+        return _unary(x, "bool")
+    return B.numpy.isneginf(x)
+
+
+def isposinf(x):
+    """True where ``x`` is positive infinity."""
+    if any_symbolic(x):
+        return _unary(x, "bool")
+    return B.numpy.isposinf(x)
+
+
+def isreal(x):
+    """True where ``x`` has no imaginary part."""
+    if any_symbolic(x):
+        return _unary(x, "bool")
+    return B.numpy.isreal(x)
+
+
+def signbit(x):
+    """True where the sign bit is set (negative values and -0.0)."""
+    if any_symbolic(x):
+        return _unary(x, "bool")
+    return B.numpy.signbit(x)
+
+
+def logical_not(x):
+    """Logical NOT element-wise."""
+    if any_symbolic(x):
+        return _unary(x, "bool")
+    return B.numpy.logical_not(x)
+
+
+def bitwise_invert(x):
+    """Bitwise NOT element-wise (integers and bools)."""
+    if any_symbolic(x):
+        return _unary(x)
+    return B.numpy.bitwise_invert(x)
+
+
+def bitwise_not(x):
+    """Bitwise NOT element-wise (alias of `bitwise_invert`)."""
+    if any_symbolic(x):
+        return _unary(x)
+    return B.numpy.bitwise_not(x)
+
+
+def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
+    """Replace NaN with ``nan`` and infinities with ``posinf``/``neginf`` (default: dtype limits)."""
+    if any_symbolic(x):
+        return _unary(x)
+    return B.numpy.nan_to_num(x, nan=nan, posinf=posinf, neginf=neginf)
+
+
+def clip(x, x_min, x_max):
+    """Limit values to ``[x_min, x_max]``; the result keeps ``x``'s dtype (bools give int32)."""
+    if any_symbolic(x, x_min, x_max):
+        shape = symbolic.broadcast_shapes(shape_of(x), shape_of(x_min), shape_of(x_max))
+        return KerasTensor(shape, _bool_to_int32(dtype_of(x)))
+    return B.numpy.clip(x, x_min, x_max)
