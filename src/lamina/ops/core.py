@@ -57,6 +57,7 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
 
     Example:
         >>> lamina.ops.convert_to_tensor([1.0, 2.0], dtype="float32")
+        array([1., 2.], dtype=float32)
     """
     if dtype is not None:
         dtype = dtypes.standardize_dtype(dtype)
@@ -66,7 +67,12 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
 
 
 def convert_to_numpy(x):
-    """A NumPy array holding the value of ``x`` (a tensor, Variable or array)."""
+    """A NumPy array holding the value of ``x`` (a tensor, Variable or array).
+
+    Example:
+        >>> lamina.ops.convert_to_numpy(lamina.Variable([1.0, 2.0]))
+        array([1., 2.], dtype=float32)
+    """
     if type(x) is KerasTensor:
         raise TypeError(
             "`ops.convert_to_numpy`: a symbolic KerasTensor has no value. Call the model on "
@@ -76,7 +82,12 @@ def convert_to_numpy(x):
 
 
 def is_tensor(x):
-    """Whether ``x`` is a tensor of the active backend (not a NumPy array or a KerasTensor)."""
+    """Whether ``x`` is a tensor of the active backend (not a NumPy array or a KerasTensor).
+
+    Example:
+        >>> lamina.ops.is_tensor(lamina.ops.ones((2,))), lamina.ops.is_tensor([1.0, 2.0])
+        (True, False)
+    """
     return B.core.is_tensor(x)
 
 
@@ -84,7 +95,8 @@ def cast(x, dtype):
     """``x`` with its elements converted to ``dtype``.
 
     Example:
-        >>> lamina.ops.cast(np.array([1.7, -1.2]), "int32")  # [1, -1]
+        >>> lamina.ops.cast(np.array([1.7, -1.2]), "int32")
+        array([ 1, -1], dtype=int32)
     """
     dtype = dtypes.standardize_dtype(dtype)
     if any_symbolic(x):
@@ -93,7 +105,12 @@ def cast(x, dtype):
 
 
 def saturate_cast(x, dtype):
-    """Cast ``x`` to ``dtype``, first clipping values to the range ``dtype`` can hold."""
+    """Cast ``x`` to ``dtype``, first clipping values to the range ``dtype`` can hold.
+
+    Example:
+        >>> lamina.ops.saturate_cast(np.array([-5.0, 100.0, 300.0]), "uint8")
+        array([  0, 100, 255], dtype=uint8)
+    """
     dtype = dtypes.standardize_dtype(dtype)
     if any_symbolic(x):
         return KerasTensor(x.shape, dtype)
@@ -101,7 +118,12 @@ def saturate_cast(x, dtype):
 
 
 def dtype(x):
-    """The dtype name of ``x`` (e.g. ``"float32"``), whatever framework's tensor it is."""
+    """The dtype name of ``x`` (e.g. ``"float32"``), whatever framework's tensor it is.
+
+    Example:
+        >>> lamina.ops.dtype(lamina.ops.ones((2,), dtype="float16"))
+        'float16'
+    """
     return dtypes.standardize_dtype(x.dtype)
 
 
@@ -109,6 +131,10 @@ def shape(x):
     """The shape of ``x`` as a tuple (``None`` for unknown sizes of a KerasTensor).
 
     Inside `tf.function` unknown sizes are scalar tensors.
+
+    Example:
+        >>> lamina.ops.shape(np.ones((2, 3)))
+        (2, 3)
     """
     if type(x) is KerasTensor:
         return x.shape
@@ -118,7 +144,12 @@ def shape(x):
 
 
 def stop_gradient(variable):
-    """``variable``'s value, treated as a constant by automatic differentiation."""
+    """``variable``'s value, treated as a constant by automatic differentiation.
+
+    Example:
+        >>> lamina.ops.stop_gradient(np.array([1.0, 2.0]))
+        array([1., 2.])
+    """
     if any_symbolic(variable):
         return KerasTensor(variable.shape, variable.dtype)
     return B.core.stop_gradient(variable)
@@ -128,7 +159,9 @@ def cond(pred, true_fn, false_fn):
     """``true_fn()`` if ``pred`` else ``false_fn()``; both branches must return the same structure.
 
     Example:
-        >>> lamina.ops.cond(x > 0, lambda: x, lambda: -x)
+        >>> x = lamina.ops.convert_to_tensor(-2.0)
+        >>> lamina.ops.cond(x > 0, lambda: x, lambda: lamina.ops.negative(x))
+        array(2., dtype=float32)
     """
     if any_symbolic(pred):
         out_true, out_false = true_fn(), false_fn()
@@ -145,7 +178,16 @@ def cond(pred, true_fn, false_fn):
 
 
 def while_loop(cond, body, loop_vars, maximum_iterations=None):
-    """Repeat ``loop_vars = body(*loop_vars)`` while ``cond(*loop_vars)``."""
+    """Repeat ``loop_vars = body(*loop_vars)`` while ``cond(*loop_vars)``.
+
+    Example:
+        >>> def keep_going(i, total):
+        ...     return i < 4
+        >>> def step(i, total):
+        ...     return i + 1, total + i
+        >>> lamina.ops.while_loop(keep_going, step, (0, 0))
+        (4, 6)
+    """
     if not callable(cond) or not callable(body):
         raise TypeError("`ops.while_loop`: `cond` and `body` must be callables.")
     if _any_symbolic_tree(loop_vars):
@@ -154,7 +196,12 @@ def while_loop(cond, body, loop_vars, maximum_iterations=None):
 
 
 def fori_loop(lower, upper, body_fun, init_val):
-    """``val = body_fun(i, val)`` for ``i`` in ``range(lower, upper)``, from ``init_val``."""
+    """``val = body_fun(i, val)`` for ``i`` in ``range(lower, upper)``, from ``init_val``.
+
+    Example:
+        >>> lamina.ops.fori_loop(0, 5, lambda i, total: total + i, 0)
+        10
+    """
     if _any_symbolic_tree(init_val):
         return tree.map_structure(_spec, init_val)
     return B.core.fori_loop(lower, upper, body_fun, init_val)
@@ -166,7 +213,9 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
     Example:
         >>> def step(total, x):
         ...     return total + x, total
-        >>> lamina.ops.scan(step, 0.0, np.arange(4.0))  # (6.0, [0, 0, 1, 3])
+        >>> carry, ys = lamina.ops.scan(step, 0.0, np.arange(4.0))
+        >>> float(carry), ys
+        (6.0, array([0., 0., 1., 3.]))
     """
     if xs is None and length is None:
         raise ValueError("`ops.scan`: give `xs` or `length`.")
@@ -194,7 +243,12 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
 
 
 def map(f, xs):
-    """``f`` applied to each slice of ``xs`` along its leading axis; the results stacked."""
+    """``f`` applied to each slice of ``xs`` along its leading axis; the results stacked.
+
+    Example:
+        >>> lamina.ops.map(lambda row: lamina.ops.sum(row), np.array([[1, 2], [3, 4]]))
+        array([3, 7])
+    """
     if _any_symbolic_tree(xs):
         flat = [_spec(a) for a in tree.flatten(xs)]
         n = flat[0].shape[0]
@@ -205,14 +259,24 @@ def map(f, xs):
 
 
 def vectorized_map(function, elements):
-    """``function`` over the leading axis of ``elements``, vectorized where the backend can."""
+    """``function`` over the leading axis of ``elements``, vectorized where the backend can.
+
+    Example:
+        >>> lamina.ops.vectorized_map(lambda v: v * 2, np.array([1, 2, 3]))
+        array([2, 4, 6])
+    """
     if _any_symbolic_tree(elements):
         return map(function, elements)
     return B.core.vectorized_map(function, elements)
 
 
 def switch(index, branches, *operands):
-    """``branches[index](*operands)``; ``index`` is clamped to the valid range."""
+    """``branches[index](*operands)``; ``index`` is clamped to the valid range.
+
+    Example:
+        >>> lamina.ops.switch(1, [lambda x: x + 1, lambda x: x * 10], np.array([3, 4]))
+        array([30, 40])
+    """
     if not branches:
         raise ValueError("`ops.switch`: `branches` must be a non-empty list of callables.")
     if any_symbolic(index, *operands):
@@ -232,7 +296,8 @@ def associative_scan(f, elems, reverse=False, axis=0):
     """Inclusive scan of ``elems`` along ``axis`` with an associative binary ``f``.
 
     Example:
-        >>> lamina.ops.associative_scan(lambda a, b: a + b, np.arange(4.0))  # [0, 1, 3, 6]
+        >>> lamina.ops.associative_scan(lambda a, b: a + b, np.arange(4.0))
+        array([0., 1., 3., 6.])
     """
     if _any_symbolic_tree(elems):
         return tree.map_structure(_spec, elems)
@@ -247,12 +312,19 @@ def custom_gradient(f):
         >>> @lamina.ops.custom_gradient
         ... def clip_gradient(x):
         ...     return x, lambda upstream: lamina.ops.clip(upstream, -1.0, 1.0)
+        >>> clip_gradient(np.array([2.0, 3.0]))
+        array([2., 3.])
     """
     return B.core.custom_gradient(f)
 
 
 def unstack(x, num=None, axis=0):
-    """Split ``x`` along ``axis`` into a list of tensors of one rank less."""
+    """Split ``x`` along ``axis`` into a list of tensors of one rank less.
+
+    Example:
+        >>> lamina.ops.unstack(np.array([[1, 2], [3, 4]]))
+        [array([1, 2]), array([3, 4])]
+    """
     shape_ = tuple(shape_of(x))
     if not -len(shape_) <= axis < len(shape_):
         raise ValueError(f"`ops.unstack`: `axis`={axis} is out of range for shape {shape_}.")
@@ -272,7 +344,13 @@ def unstack(x, num=None, axis=0):
 
 
 def slice(inputs, start_indices, shape):
-    """The block of ``inputs`` of size ``shape`` that starts at ``start_indices``."""
+    """The block of ``inputs`` of size ``shape`` that starts at ``start_indices``.
+
+    Example:
+        >>> lamina.ops.slice(np.arange(12).reshape(3, 4), (1, 1), (2, 2))
+        array([[ 5,  6],
+               [ 9, 10]])
+    """
     in_shape = tuple(shape_of(inputs))
     if len(start_indices) != len(in_shape) or len(shape) != len(in_shape):
         raise ValueError(
@@ -285,7 +363,14 @@ def slice(inputs, start_indices, shape):
 
 
 def slice_update(inputs, start_indices, updates):
-    """``inputs`` with the block at ``start_indices`` replaced by ``updates``."""
+    """``inputs`` with the block at ``start_indices`` replaced by ``updates``.
+
+    Example:
+        >>> lamina.ops.slice_update(np.zeros((3, 3)), (1, 1), np.ones((2, 2)))
+        array([[0., 0., 0.],
+               [0., 1., 1.],
+               [0., 1., 1.]])
+    """
     if any_symbolic(inputs, updates):
         return KerasTensor(shape_of(inputs), dtype_of(inputs))
     return B.core.slice_update(inputs, start_indices, updates)
@@ -295,7 +380,8 @@ def scatter(indices, values, shape):
     """A zero tensor of ``shape`` with ``values`` added at ``indices`` (duplicates summed).
 
     Example:
-        >>> lamina.ops.scatter(np.array([[0], [2]]), np.array([1.0, 5.0]), (4,))  # [1, 0, 5, 0]
+        >>> lamina.ops.scatter(np.array([[0], [2]]), np.array([1.0, 5.0]), (4,))
+        array([1., 0., 5., 0.])
     """
     if any_symbolic(indices, values):
         return KerasTensor(tuple(shape), dtype_of(values))
@@ -303,7 +389,12 @@ def scatter(indices, values, shape):
 
 
 def scatter_update(inputs, indices, updates, reduction=None):
-    """``inputs`` with ``updates`` written at ``indices`` (``reduction="add"`` adds instead)."""
+    """``inputs`` with ``updates`` written at ``indices`` (``reduction="add"`` adds instead).
+
+    Example:
+        >>> lamina.ops.scatter_update(np.zeros(4), np.array([[1], [3]]), np.array([5.0, 7.0]))
+        array([0., 5., 0., 7.])
+    """
     if reduction not in (None, "add"):
         raise ValueError(
             "`ops.scatter_update`: `reduction` must be None (replace) or 'add'. "

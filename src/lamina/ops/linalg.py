@@ -60,7 +60,9 @@ def cholesky(x, upper=False):
     """Cholesky factor of a symmetric positive-definite matrix (lower unless ``upper``).
 
     Example:
-        >>> lamina.ops.cholesky(np.array([[4.0, 2.0], [2.0, 3.0]]))
+        >>> lamina.ops.cholesky(np.array([[4.0, 2.0], [2.0, 2.0]]))
+        array([[2., 0.],
+               [1., 1.]])
     """
     shape = _matrix_shape("cholesky", x, square=True)
     if any_symbolic(x):
@@ -69,7 +71,12 @@ def cholesky(x, upper=False):
 
 
 def det(x):
-    """Determinant of (a batch of) square matrices."""
+    """Determinant of (a batch of) square matrices.
+
+    Example:
+        >>> lamina.ops.det(np.array([[2.0, 1.0], [1.0, 3.0]]))
+        array(5.)
+    """
     shape = _matrix_shape("det", x, square=True)
     if any_symbolic(x):
         return KerasTensor(shape[:-2], _float_dtype(x))
@@ -77,7 +84,13 @@ def det(x):
 
 
 def eig(x):
-    """Eigenvalues and eigenvectors of a general square matrix (complex results)."""
+    """Eigenvalues and eigenvectors of a general square matrix (complex results).
+
+    Example:
+        >>> w, v = lamina.ops.eig(np.array([[2.0, 0.0], [0.0, 3.0]]))
+        >>> w
+        array([2.+0.j, 3.+0.j])
+    """
     shape = _matrix_shape("eig", x, square=True)
     if any_symbolic(x):
         dtype = _complex_dtype(x)
@@ -86,7 +99,13 @@ def eig(x):
 
 
 def eigh(x):
-    """Eigenvalues (ascending) and eigenvectors of a symmetric / Hermitian matrix."""
+    """Eigenvalues (ascending) and eigenvectors of a symmetric / Hermitian matrix.
+
+    Example:
+        >>> w, v = lamina.ops.eigh(np.array([[2.0, 1.0], [1.0, 2.0]]))
+        >>> np.round(w, 4)
+        array([1., 3.])
+    """
     shape = _matrix_shape("eigh", x, square=True)
     if any_symbolic(x):
         dtype = _float_dtype(x)
@@ -95,7 +114,13 @@ def eigh(x):
 
 
 def inv(x):
-    """Inverse of (a batch of) square matrices."""
+    """Inverse of (a batch of) square matrices.
+
+    Example:
+        >>> lamina.ops.inv(np.array([[2.0, 0.0], [0.0, 4.0]]))
+        array([[0.5 , 0.  ],
+               [0.  , 0.25]])
+    """
     shape = _matrix_shape("inv", x, square=True)
     if any_symbolic(x):
         return KerasTensor(shape, _float_dtype(x))
@@ -103,7 +128,13 @@ def inv(x):
 
 
 def lu_factor(x):
-    """LU factorization with partial pivoting: packed ``lu`` and 0-based int32 row ``pivots``."""
+    """LU factorization with partial pivoting: packed ``lu`` and 0-based int32 row ``pivots``.
+
+    Example:
+        >>> lu, pivots = lamina.ops.lu_factor(np.array([[1.0, 2.0], [3.0, 4.0]]))
+        >>> pivots
+        array([1, 1], dtype=int32)
+    """
     shape = _matrix_shape("lu_factor", x)
     if any_symbolic(x):
         m, n = shape[-2:]
@@ -119,7 +150,8 @@ def norm(x, ord=None, axis=None, keepdims=False):
     ``ord``, ``x`` must be a vector or a matrix.
 
     Example:
-        >>> lamina.ops.norm(np.array([3.0, 4.0]))  # 5.0
+        >>> lamina.ops.norm(np.array([3.0, 4.0]))
+        array(5.)
     """
     shape = tuple(shape_of(x))
     ndim = len(shape)
@@ -163,7 +195,14 @@ def norm(x, ord=None, axis=None, keepdims=False):
 
 
 def qr(x, mode="reduced"):
-    """QR decomposition; ``mode`` is ``"reduced"`` (default) or ``"complete"``."""
+    """QR decomposition; ``mode`` is ``"reduced"`` (default) or ``"complete"``.
+
+    Example:
+        >>> x = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+        >>> q, r = lamina.ops.qr(x)
+        >>> q.shape, r.shape, np.allclose(lamina.ops.matmul(q, r), x)
+        ((3, 2), (2, 2), True)
+    """
     if mode not in ("reduced", "complete"):
         raise ValueError(
             f"`ops.qr`: `mode` must be 'reduced' or 'complete'. Received: mode={mode!r}"
@@ -201,7 +240,12 @@ def _solve_result(a, b, ashape, bshape):
 
 
 def solve(a, b):
-    """Solve ``a @ x = b``; ``b`` is a vector (rank 1) or a batch of matrices."""
+    """Solve ``a @ x = b``; ``b`` is a vector (rank 1) or a batch of matrices.
+
+    Example:
+        >>> lamina.ops.solve(np.array([[3.0, 1.0], [1.0, 2.0]]), np.array([9.0, 8.0]))
+        array([2., 3.])
+    """
     ashape, bshape = _check_solve("solve", a, b)
     if any_symbolic(a, b):
         return _solve_result(a, b, ashape, bshape)
@@ -209,7 +253,13 @@ def solve(a, b):
 
 
 def solve_triangular(a, b, lower=False):
-    """Solve ``a @ x = b`` for triangular ``a`` (upper unless ``lower``)."""
+    """Solve ``a @ x = b`` for triangular ``a`` (upper unless ``lower``).
+
+    Example:
+        >>> a = np.array([[2.0, 0.0], [1.0, 1.0]])
+        >>> lamina.ops.solve_triangular(a, np.array([4.0, 3.0]), lower=True)
+        array([2., 1.])
+    """
     ashape, bshape = _check_solve("solve_triangular", a, b)
     if any_symbolic(a, b):
         return _solve_result(a, b, ashape, bshape)
@@ -217,7 +267,12 @@ def solve_triangular(a, b, lower=False):
 
 
 def svd(x, full_matrices=True, compute_uv=True):
-    """Singular value decomposition ``x = u @ diag(s) @ vh``; ``s`` alone without ``compute_uv``."""
+    """Singular value decomposition ``x = u @ diag(s) @ vh``; ``s`` alone without ``compute_uv``.
+
+    Example:
+        >>> lamina.ops.svd(np.array([[3.0, 0.0], [0.0, -4.0]]), compute_uv=False)
+        array([4., 3.])
+    """
     shape = _matrix_shape("svd", x)
     if any_symbolic(x):
         *batch, m, n = shape

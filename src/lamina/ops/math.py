@@ -75,7 +75,8 @@ def logsumexp(x, axis=None, keepdims=False):
     """``log(sum(exp(x)))`` over ``axis``, computed without overflow.
 
     Example:
-        >>> lamina.ops.logsumexp(np.array([0.0, 0.0]))  # log(2)
+        >>> lamina.ops.logsumexp(np.array([0.0, 0.0]))
+        array(0.69314718)
     """
     _check_axes("logsumexp", x, axis)
     if any_symbolic(x):
@@ -87,7 +88,9 @@ def top_k(x, k, sorted=True):
     """The ``k`` largest values along the last axis and their (int32) indices.
 
     Example:
-        >>> values, indices = lamina.ops.top_k(np.array([1.0, 3.0, 2.0]), 2)  # [3, 2], [1, 2]
+        >>> values, indices = lamina.ops.top_k(np.array([1.0, 3.0, 2.0]), 2)
+        >>> values, indices
+        (array([3., 2.]), array([1, 2], dtype=int32))
     """
     shape = tuple(shape_of(x))
     if not shape:
@@ -104,7 +107,13 @@ def top_k(x, k, sorted=True):
 
 
 def in_top_k(targets, predictions, k):
-    """Whether each target class is among the ``k`` highest predictions (ties count as in)."""
+    """Whether each target class is among the ``k`` highest predictions (ties count as in).
+
+    Example:
+        >>> predictions = np.array([[0.1, 0.9, 0.0], [0.2, 0.3, 0.5]])
+        >>> lamina.ops.in_top_k(np.array([1, 0]), predictions, k=1)
+        array([ True, False])
+    """
     pshape, tshape = tuple(shape_of(predictions)), tuple(shape_of(targets))
     if len(pshape) != 2 or len(tshape) != 1:
         raise ValueError(
@@ -141,56 +150,97 @@ def segment_sum(data, segment_ids, num_segments=None, sorted=False):
     """Sum of the rows of ``data`` that share a segment id (ids outside the range are dropped).
 
     Example:
-        >>> lamina.ops.segment_sum(np.array([1.0, 2.0, 3.0]), np.array([0, 0, 1]))  # [3, 3]
+        >>> lamina.ops.segment_sum(np.array([1.0, 2.0, 3.0]), np.array([0, 0, 1]))
+        array([3., 3.])
     """
     return _segment_op("segment_sum", data, segment_ids, num_segments, sorted)
 
 
 def segment_max(data, segment_ids, num_segments=None, sorted=False):
-    """Maximum of the rows of ``data`` per segment; empty segments hold the lowest value."""
+    """Maximum of the rows of ``data`` per segment; empty segments hold the lowest value.
+
+    Example:
+        >>> lamina.ops.segment_max(np.array([1, 5, 3, 2]), np.array([0, 0, 1, 1]))
+        array([5, 3])
+    """
     return _segment_op("segment_max", data, segment_ids, num_segments, sorted)
 
 
 def segment_min(data, segment_ids, num_segments=None, sorted=False):
-    """Minimum of the rows of ``data`` per segment; empty segments hold the highest value."""
+    """Minimum of the rows of ``data`` per segment; empty segments hold the highest value.
+
+    Example:
+        >>> lamina.ops.segment_min(np.array([1, 5, 3, 2]), np.array([0, 0, 1, 1]))
+        array([1, 2])
+    """
     return _segment_op("segment_min", data, segment_ids, num_segments, sorted)
 
 
 def segment_prod(data, segment_ids, num_segments=None, sorted=False):
-    """Product of the rows of ``data`` per segment; empty segments hold 1."""
+    """Product of the rows of ``data`` per segment; empty segments hold 1.
+
+    Example:
+        >>> lamina.ops.segment_prod(np.array([1, 5, 3, 2]), np.array([0, 0, 1, 1]))
+        array([5, 6])
+    """
     return _segment_op("segment_prod", data, segment_ids, num_segments, sorted)
 
 
 def erf(x):
-    """The error function ``2 / sqrt(pi) * integral_0^x exp(-t**2) dt``."""
+    """The error function ``2 / sqrt(pi) * integral_0^x exp(-t**2) dt``.
+
+    Example:
+        >>> np.round(lamina.ops.erf(np.array([0.0, 1.0])), 4)
+        array([0.    , 0.8427])
+    """
     if any_symbolic(x):
         return _unary_float(x)
     return B.math.erf(x)
 
 
 def erfc(x):
-    """The complementary error function ``1 - erf(x)``."""
+    """The complementary error function ``1 - erf(x)``.
+
+    Example:
+        >>> np.round(lamina.ops.erfc(np.array([0.0, 1.0])), 4)
+        array([1.    , 0.1573])
+    """
     if any_symbolic(x):
         return _unary_float(x)
     return B.math.erfc(x)
 
 
 def erfinv(x):
-    """The inverse error function, on (-1, 1)."""
+    """The inverse error function, on (-1, 1).
+
+    Example:
+        >>> np.round(lamina.ops.erfinv(np.array([0.0, 0.5])), 4)
+        array([0.    , 0.4769])
+    """
     if any_symbolic(x):
         return _unary_float(x)
     return B.math.erfinv(x)
 
 
 def rsqrt(x):
-    """Reciprocal square root ``1 / sqrt(x)``."""
+    """Reciprocal square root ``1 / sqrt(x)``.
+
+    Example:
+        >>> lamina.ops.rsqrt(np.array([1.0, 4.0]))
+        array([1. , 0.5])
+    """
     if any_symbolic(x):
         return _unary_float(x)
     return B.math.rsqrt(x)
 
 
 def logdet(x):
-    """Log-determinant of (batches of) positive-definite matrices (NaN when det <= 0)."""
+    """Log-determinant of (batches of) positive-definite matrices (NaN when det <= 0).
+
+    Example:
+        >>> lamina.ops.logdet(np.array([[2.0, 0.0], [0.0, 3.0]]))
+        array(1.79175947)
+    """
     shape = tuple(shape_of(x))
     if len(shape) < 2:
         raise ValueError(f"`ops.logdet`: `x` must have rank >= 2. Received: x.shape={shape}")
@@ -200,7 +250,13 @@ def logdet(x):
 
 
 def extract_sequences(x, sequence_length, sequence_stride):
-    """Frames of ``sequence_length`` taken every ``sequence_stride`` along the last axis."""
+    """Frames of ``sequence_length`` taken every ``sequence_stride`` along the last axis.
+
+    Example:
+        >>> lamina.ops.extract_sequences(np.arange(6.0), 3, 2)
+        array([[0., 1., 2.],
+               [2., 3., 4.]])
+    """
     shape = tuple(shape_of(x))
     for name, v in (("sequence_length", sequence_length), ("sequence_stride", sequence_stride)):
         if not isinstance(v, int) or v < 1:
@@ -232,7 +288,12 @@ def _check_complex_pair(op, x):
 
 
 def fft(x):
-    """Fast Fourier transform along the last axis of ``x = (real, imag)``; returns a pair."""
+    """Fast Fourier transform along the last axis of ``x = (real, imag)``; returns a pair.
+
+    Example:
+        >>> lamina.ops.fft((np.array([1.0, 2.0, 3.0, 4.0]), np.zeros(4)))
+        (array([10., -2., -2., -2.]), array([ 0.,  2.,  0., -2.]))
+    """
     _check_complex_pair("fft", x)
     if any_symbolic(x):
         out = _unary_float(x[0])
@@ -241,7 +302,14 @@ def fft(x):
 
 
 def fft2(x):
-    """2-D FFT over the last two axes of ``x = (real, imag)``; returns a pair."""
+    """2-D FFT over the last two axes of ``x = (real, imag)``; returns a pair.
+
+    Example:
+        >>> real, imag = lamina.ops.fft2((np.ones((2, 2)), np.zeros((2, 2))))
+        >>> real
+        array([[4., 0.],
+               [0., 0.]])
+    """
     _check_complex_pair("fft2", x)
     if any_symbolic(x):
         out = _unary_float(x[0])
@@ -250,7 +318,14 @@ def fft2(x):
 
 
 def ifft2(x):
-    """Inverse 2-D FFT over the last two axes of ``x = (real, imag)``; returns a pair."""
+    """Inverse 2-D FFT over the last two axes of ``x = (real, imag)``; returns a pair.
+
+    Example:
+        >>> real, imag = lamina.ops.ifft2((np.array([[4.0, 0.0], [0.0, 0.0]]), np.zeros((2, 2))))
+        >>> real
+        array([[1., 1.],
+               [1., 1.]])
+    """
     _check_complex_pair("ifft2", x)
     if any_symbolic(x):
         out = _unary_float(x[0])
@@ -259,14 +334,24 @@ def ifft2(x):
 
 
 def rfft(x, fft_length=None):
-    """FFT of a real signal along the last axis: ``fft_length // 2 + 1`` (real, imag) bins."""
+    """FFT of a real signal along the last axis: ``fft_length // 2 + 1`` (real, imag) bins.
+
+    Example:
+        >>> lamina.ops.rfft(np.array([1.0, 2.0, 3.0, 4.0]))
+        (array([10., -2., -2.]), array([0., 2., 0.]))
+    """
     if any_symbolic(x):
         return symbolic.infer(np_math.rfft, x, fft_length=fft_length)
     return B.math.rfft(x, fft_length=fft_length)
 
 
 def irfft(x, fft_length=None):
-    """Inverse of `rfft`: a real signal of ``fft_length`` (default ``2 * (bins - 1)``)."""
+    """Inverse of `rfft`: a real signal of ``fft_length`` (default ``2 * (bins - 1)``).
+
+    Example:
+        >>> lamina.ops.irfft((np.array([10.0, -2.0, -2.0]), np.array([0.0, 2.0, 0.0])))
+        array([1., 2., 3., 4.])
+    """
     _check_complex_pair("irfft", x)
     if any_symbolic(x):
         return symbolic.infer(np_math.irfft, x, fft_length=fft_length)

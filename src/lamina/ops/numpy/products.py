@@ -60,28 +60,49 @@ def matmul(x1, x2):
 
 
 def dot(x1, x2):
-    """Dot product: inner for 1-D, matrix product for 2-D, sum over last/second-to-last axes."""
+    """Dot product: inner for 1-D, matrix product for 2-D, sum over last/second-to-last axes.
+
+    Example:
+        >>> lamina.ops.dot(np.array([1, 2, 3]), np.array([4, 5, 6]))
+        array(32)
+    """
     if any_symbolic(x1, x2):
         return symbolic.infer(np_backend.dot, x1, x2)
     return B.numpy.dot(x1, x2)
 
 
 def vdot(x1, x2):
-    """Dot product of the flattened tensors (conjugating ``x1``)."""
+    """Dot product of the flattened tensors (conjugating ``x1``).
+
+    Example:
+        >>> lamina.ops.vdot(np.array([[1, 2], [3, 4]]), np.array([[1, 0], [0, 1]]))
+        array(5)
+    """
     if any_symbolic(x1, x2):
         return KerasTensor((), _result_dtype(x1, x2))
     return B.numpy.vdot(x1, x2)
 
 
 def inner(x1, x2):
-    """Inner product over the last axes."""
+    """Inner product over the last axes.
+
+    Example:
+        >>> lamina.ops.inner(np.array([1, 2]), np.array([3, 4]))
+        array(11)
+    """
     if any_symbolic(x1, x2):
         return symbolic.infer(np_backend.inner, x1, x2)
     return B.numpy.inner(x1, x2)
 
 
 def outer(x1, x2):
-    """Outer product of the flattened tensors."""
+    """Outer product of the flattened tensors.
+
+    Example:
+        >>> lamina.ops.outer(np.array([1, 2]), np.array([1, 10, 100]))
+        array([[  1,  10, 100],
+               [  2,  20, 200]])
+    """
     if any_symbolic(x1, x2):
         n1, n2 = shape_of(ravel(x1))[0], shape_of(ravel(x2))[0]
         return KerasTensor((n1, n2), _result_dtype(x1, x2))
@@ -89,7 +110,12 @@ def outer(x1, x2):
 
 
 def tensordot(x1, x2, axes=2):
-    """Sum of products over ``axes`` (an int: the last/first ``axes`` axes; or two lists)."""
+    """Sum of products over ``axes`` (an int: the last/first ``axes`` axes; or two lists).
+
+    Example:
+        >>> lamina.ops.tensordot(np.ones((2, 3, 4)), np.ones((3, 4, 5)), axes=2).shape
+        (2, 5)
+    """
     if any_symbolic(x1, x2):
         return symbolic.infer(np_backend.tensordot, x1, x2, axes)
     return B.numpy.tensordot(x1, x2, axes=axes)
@@ -113,7 +139,12 @@ def einsum(subscripts, *operands, **kwargs):
 
 
 def cross(x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None):
-    """Cross product of 2- or 3-element vectors along the given axes."""
+    """Cross product of 2- or 3-element vectors along the given axes.
+
+    Example:
+        >>> lamina.ops.cross(np.array([1, 0, 0]), np.array([0, 1, 0]))
+        array([0, 0, 1])
+    """
     if axis is not None:
         axisa = axisb = axisc = axis
     for name, t, a in (("axisa", x1, axisa), ("axisb", x2, axisb)):
@@ -129,14 +160,24 @@ def cross(x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None):
 
 
 def kron(x1, x2):
-    """Kronecker product."""
+    """Kronecker product.
+
+    Example:
+        >>> lamina.ops.kron(np.array([1, 2]), np.array([1, 10]))
+        array([ 1, 10,  2, 20])
+    """
     if any_symbolic(x1, x2):
         return symbolic.infer(np_backend.kron, x1, x2)
     return B.numpy.kron(x1, x2)
 
 
 def trace(x, offset=0, axis1=0, axis2=1):
-    """Sum along the ``offset`` diagonal over ``axis1`` and ``axis2``."""
+    """Sum along the ``offset`` diagonal over ``axis1`` and ``axis2``.
+
+    Example:
+        >>> lamina.ops.trace(np.array([[1, 2], [3, 4]]))
+        array(5)
+    """
     _check_rank_at_least("trace", x, 2)
     ndim = _ndim(x)
     if _axis("trace", axis1, ndim, "axis1") == _axis("trace", axis2, ndim, "axis2"):
@@ -152,7 +193,12 @@ def trace(x, offset=0, axis1=0, axis2=1):
 
 
 def bincount(x, weights=None, minlength=0, sparse=False):
-    """Counts (or summed ``weights``) of each non-negative int value in a 1-D ``x``."""
+    """Counts (or summed ``weights``) of each non-negative int value in a 1-D ``x``.
+
+    Example:
+        >>> lamina.ops.bincount(np.array([0, 1, 1, 3]))
+        array([1, 2, 0, 1], dtype=int32)
+    """
     if sparse:
         raise ValueError(
             "`ops.bincount`: sparse outputs are not supported by Lamina. Received: sparse=True"
@@ -172,7 +218,12 @@ def bincount(x, weights=None, minlength=0, sparse=False):
 
 
 def histogram(x, bins=10, range=None):
-    """Counts (int32) of ``x`` in ``bins`` equal bins over ``range``, and the bin edges."""
+    """Counts (int32) of ``x`` in ``bins`` equal bins over ``range``, and the bin edges.
+
+    Example:
+        >>> lamina.ops.histogram(np.array([0.0, 0.5, 1.0, 3.0]), bins=3, range=(0, 3))
+        (array([2, 1, 1], dtype=int32), array([0., 1., 2., 3.]))
+    """
     if not _is_int(bins) or bins < 1:
         raise ValueError(f"`ops.histogram`: `bins` must be a positive int. Received: bins={bins!r}")
     if range is not None and (len(range) != 2 or range[0] > range[1]):
@@ -186,7 +237,12 @@ def histogram(x, bins=10, range=None):
 
 
 def correlate(x1, x2, mode="valid"):
-    """Cross-correlation of two 1-D tensors (``mode``: ``"valid"``, ``"same"`` or ``"full"``)."""
+    """Cross-correlation of two 1-D tensors (``mode``: ``"valid"``, ``"same"`` or ``"full"``).
+
+    Example:
+        >>> lamina.ops.correlate(np.array([1.0, 2.0, 3.0]), np.array([0.0, 1.0]))
+        array([2., 3.])
+    """
     _check_choice("correlate", "mode", mode, ("valid", "same", "full"))
     for name, t in (("x1", x1), ("x2", x2)):
         if _ndim(t) != 1:
@@ -200,7 +256,13 @@ def correlate(x1, x2, mode="valid"):
 
 
 def corrcoef(x):
-    """Pearson correlation coefficients of the rows (variables) of ``x``."""
+    """Pearson correlation coefficients of the rows (variables) of ``x``.
+
+    Example:
+        >>> lamina.ops.corrcoef(np.array([[1.0, 2.0, 3.0], [3.0, 2.0, 1.0]]))
+        array([[ 1., -1.],
+               [-1.,  1.]])
+    """
     if _ndim(x) not in (1, 2):
         raise ValueError(
             f"`ops.corrcoef`: `x` must be 1-D or 2-D. Received: x with shape {tuple(shape_of(x))}"
@@ -211,7 +273,12 @@ def corrcoef(x):
 
 
 def trapezoid(y, x=None, dx=1.0, axis=-1):
-    """Integral of ``y`` along ``axis`` by the trapezoidal rule (sample points ``x`` or ``dx``)."""
+    """Integral of ``y`` along ``axis`` by the trapezoidal rule (sample points ``x`` or ``dx``).
+
+    Example:
+        >>> lamina.ops.trapezoid(np.array([1.0, 2.0, 3.0]))
+        array(4.)
+    """
     _check_rank_at_least("trapezoid", y, 1, "y")
     _check_axis("trapezoid", y, axis)
     if any_symbolic(y, x):

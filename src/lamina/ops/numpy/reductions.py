@@ -72,7 +72,8 @@ def sum(x, axis=None, keepdims=False):
     """Sum over ``axis`` (all axes when None); bools and small ints accumulate in int32.
 
     Example:
-        >>> lamina.ops.sum(np.ones((2, 3)), axis=1)  # [3., 3.]
+        >>> lamina.ops.sum(np.ones((2, 3)), axis=1)
+        array([3., 3.])
     """
     if any_symbolic(x):
         return _reduced("sum", x, axis, keepdims, _sum_dtype)
@@ -81,7 +82,12 @@ def sum(x, axis=None, keepdims=False):
 
 
 def prod(x, axis=None, keepdims=False, dtype=None):
-    """Product over ``axis`` (all axes when None); bools and small ints accumulate in int32."""
+    """Product over ``axis`` (all axes when None); bools and small ints accumulate in int32.
+
+    Example:
+        >>> lamina.ops.prod(np.array([[1, 2], [3, 4]]), axis=0)
+        array([3, 8])
+    """
     if any_symbolic(x):
         return _reduced("prod", x, axis, keepdims, dtype or _sum_dtype)
     _check_axis("prod", x, axis)
@@ -92,7 +98,8 @@ def mean(x, axis=None, keepdims=False):
     """Arithmetic mean over ``axis``; ints give floatx, float16 stays float16.
 
     Example:
-        >>> lamina.ops.mean(np.array([[1, 2], [3, 4]]), axis=0)  # [2., 3.], float32
+        >>> lamina.ops.mean(np.array([[1, 2], [3, 4]]), axis=0)
+        array([2., 3.], dtype=float32)
     """
     if any_symbolic(x):
         return _reduced("mean", x, axis, keepdims, _float_dtype)
@@ -101,7 +108,12 @@ def mean(x, axis=None, keepdims=False):
 
 
 def max(x, axis=None, keepdims=False, initial=None):
-    """Maximum over ``axis`` (all axes when None), at least ``initial`` when given."""
+    """Maximum over ``axis`` (all axes when None), at least ``initial`` when given.
+
+    Example:
+        >>> lamina.ops.max(np.array([[1, 5], [3, 2]]), axis=1)
+        array([5, 3])
+    """
     if any_symbolic(x):
         return _reduced("max", x, axis, keepdims, None)
     _check_axis("max", x, axis)
@@ -109,7 +121,12 @@ def max(x, axis=None, keepdims=False, initial=None):
 
 
 def min(x, axis=None, keepdims=False, initial=None):
-    """Minimum over ``axis`` (all axes when None), at most ``initial`` when given."""
+    """Minimum over ``axis`` (all axes when None), at most ``initial`` when given.
+
+    Example:
+        >>> lamina.ops.min(np.array([[1, 5], [3, 2]]), axis=1)
+        array([1, 2])
+    """
     if any_symbolic(x):
         return _reduced("min", x, axis, keepdims, None)
     _check_axis("min", x, axis)
@@ -117,7 +134,12 @@ def min(x, axis=None, keepdims=False, initial=None):
 
 
 def amax(x, axis=None, keepdims=False):
-    """Maximum over ``axis`` (all axes when None)."""
+    """Maximum over ``axis`` (all axes when None).
+
+    Example:
+        >>> lamina.ops.amax(np.array([[1, 5], [3, 2]]), axis=0)
+        array([3, 5])
+    """
     if any_symbolic(x):
         return _reduced("amax", x, axis, keepdims, None)
     _check_axis("amax", x, axis)
@@ -125,7 +147,12 @@ def amax(x, axis=None, keepdims=False):
 
 
 def amin(x, axis=None, keepdims=False):
-    """Minimum over ``axis`` (all axes when None)."""
+    """Minimum over ``axis`` (all axes when None).
+
+    Example:
+        >>> lamina.ops.amin(np.array([[1, 5], [3, 2]]), axis=0)
+        array([1, 2])
+    """
     if any_symbolic(x):
         return _reduced("amin", x, axis, keepdims, None)
     _check_axis("amin", x, axis)
@@ -133,7 +160,12 @@ def amin(x, axis=None, keepdims=False):
 
 
 def ptp(x, axis=None, keepdims=False):
-    """Range (maximum minus minimum) over ``axis``."""
+    """Range (maximum minus minimum) over ``axis``.
+
+    Example:
+        >>> lamina.ops.ptp(np.array([[1, 5], [3, 2]]), axis=1)
+        array([4, 1])
+    """
     if any_symbolic(x):
         return _reduced("ptp", x, axis, keepdims, None)
     _check_axis("ptp", x, axis)
@@ -141,7 +173,12 @@ def ptp(x, axis=None, keepdims=False):
 
 
 def std(x, axis=None, keepdims=False):
-    """Standard deviation over ``axis`` (population, ``ddof=0``)."""
+    """Standard deviation over ``axis`` (population, ``ddof=0``).
+
+    Example:
+        >>> lamina.ops.std(np.array([2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0]))
+        array(2.)
+    """
     if any_symbolic(x):
         return _reduced("std", x, axis, keepdims, _float_dtype)
     _check_axis("std", x, axis)
@@ -149,7 +186,12 @@ def std(x, axis=None, keepdims=False):
 
 
 def var(x, axis=None, keepdims=False):
-    """Variance over ``axis`` (population, ``ddof=0``)."""
+    """Variance over ``axis`` (population, ``ddof=0``).
+
+    Example:
+        >>> lamina.ops.var(np.array([2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0]))
+        array(4.)
+    """
     if any_symbolic(x):
         return _reduced("var", x, axis, keepdims, _float_dtype)
     _check_axis("var", x, axis)
@@ -157,7 +199,12 @@ def var(x, axis=None, keepdims=False):
 
 
 def all(x, axis=None, keepdims=False):
-    """True where every element along ``axis`` is truthy."""
+    """True where every element along ``axis`` is truthy.
+
+    Example:
+        >>> lamina.ops.all(np.array([[True, False], [True, True]]), axis=1)
+        array([False,  True])
+    """
     if any_symbolic(x):
         return _reduced("all", x, axis, keepdims, "bool")
     _check_axis("all", x, axis)
@@ -165,7 +212,12 @@ def all(x, axis=None, keepdims=False):
 
 
 def any(x, axis=None, keepdims=False):
-    """True where some element along ``axis`` is truthy."""
+    """True where some element along ``axis`` is truthy.
+
+    Example:
+        >>> lamina.ops.any(np.array([[True, False], [False, False]]), axis=0)
+        array([ True, False])
+    """
     if any_symbolic(x):
         return _reduced("any", x, axis, keepdims, "bool")
     _check_axis("any", x, axis)
@@ -179,7 +231,12 @@ def _arg_reduce(op, x, axis, keepdims):
 
 
 def argmax(x, axis=None, keepdims=False):
-    """Index (int32) of the maximum along ``axis`` (of the flattened tensor when None)."""
+    """Index (int32) of the maximum along ``axis`` (of the flattened tensor when None).
+
+    Example:
+        >>> lamina.ops.argmax(np.array([[1, 5, 2], [7, 0, 3]]), axis=1)
+        array([1, 0], dtype=int32)
+    """
     if axis is not None:
         _axis("argmax", axis, _ndim(x))
     if any_symbolic(x):
@@ -188,7 +245,12 @@ def argmax(x, axis=None, keepdims=False):
 
 
 def argmin(x, axis=None, keepdims=False):
-    """Index (int32) of the minimum along ``axis`` (of the flattened tensor when None)."""
+    """Index (int32) of the minimum along ``axis`` (of the flattened tensor when None).
+
+    Example:
+        >>> lamina.ops.argmin(np.array([[1, 5, 2], [7, 0, 3]]), axis=1)
+        array([0, 1], dtype=int32)
+    """
     if axis is not None:
         _axis("argmin", axis, _ndim(x))
     if any_symbolic(x):
@@ -197,7 +259,12 @@ def argmin(x, axis=None, keepdims=False):
 
 
 def count_nonzero(x, axis=None):
-    """Number (int32) of non-zero elements along ``axis``."""
+    """Number (int32) of non-zero elements along ``axis``.
+
+    Example:
+        >>> lamina.ops.count_nonzero(np.array([[0, 1, 2], [3, 0, 0]]), axis=1)
+        array([2, 1], dtype=int32)
+    """
     if any_symbolic(x):
         return _reduced("count_nonzero", x, axis, False, "int32")
     _check_axis("count_nonzero", x, axis)
@@ -205,7 +272,12 @@ def count_nonzero(x, axis=None):
 
 
 def average(x, axis=None, weights=None):
-    """Weighted mean over ``axis``; ``weights`` match ``x`` or, 1-D, the length of ``axis``."""
+    """Weighted mean over ``axis``; ``weights`` match ``x`` or, 1-D, the length of ``axis``.
+
+    Example:
+        >>> lamina.ops.average(np.array([1.0, 2.0, 3.0]), weights=np.array([3.0, 1.0, 0.0]))
+        array(1.25)
+    """
     if axis is not None:
         _axis("average", axis, _ndim(x))
     if weights is not None:
@@ -234,7 +306,12 @@ _QUANTILE_METHODS = ("linear", "lower", "higher", "midpoint", "nearest")
 
 
 def quantile(x, q, axis=None, method="linear", keepdims=False):
-    """The ``q``-th quantiles (``q`` in [0, 1]) over ``axis``; ``q``'s axes come first."""
+    """The ``q``-th quantiles (``q`` in [0, 1]) over ``axis``; ``q``'s axes come first.
+
+    Example:
+        >>> lamina.ops.quantile(np.array([1.0, 2.0, 3.0, 4.0]), np.array([0.25, 0.5]))
+        array([1.75, 2.5 ])
+    """
     _check_choice("quantile", "method", method, _QUANTILE_METHODS)
     if any_symbolic(x, q):
         r = _reduced("quantile", x, axis, keepdims, _float_dtype)
@@ -244,7 +321,12 @@ def quantile(x, q, axis=None, method="linear", keepdims=False):
 
 
 def percentile(x, q, axis=None, method="linear", keepdims=False):
-    """The ``q``-th percentiles (``q`` in [0, 100]) over ``axis``; ``q``'s axes come first."""
+    """The ``q``-th percentiles (``q`` in [0, 100]) over ``axis``; ``q``'s axes come first.
+
+    Example:
+        >>> lamina.ops.percentile(np.array([1.0, 2.0, 3.0, 4.0]), 50)
+        array(2.5)
+    """
     _check_choice("percentile", "method", method, _QUANTILE_METHODS)
     if any_symbolic(x, q):
         r = _reduced("percentile", x, axis, keepdims, _float_dtype)
@@ -254,7 +336,12 @@ def percentile(x, q, axis=None, method="linear", keepdims=False):
 
 
 def median(x, axis=None, keepdims=False):
-    """Median over ``axis`` (all axes when None)."""
+    """Median over ``axis`` (all axes when None).
+
+    Example:
+        >>> lamina.ops.median(np.array([[1, 3, 2], [4, 6, 5]]), axis=1)
+        array([2., 5.], dtype=float32)
+    """
     if any_symbolic(x):
         return _reduced("median", x, axis, keepdims, _float_dtype)
     _check_axis("median", x, axis)
@@ -273,7 +360,12 @@ def _cumulative(op, x, axis, dtype):
 
 
 def cumsum(x, axis=None, dtype=None):
-    """Cumulative sum along ``axis`` (over the flattened tensor when None)."""
+    """Cumulative sum along ``axis`` (over the flattened tensor when None).
+
+    Example:
+        >>> lamina.ops.cumsum(np.array([1, 2, 3, 4]))
+        array([ 1,  3,  6, 10])
+    """
     if any_symbolic(x):
         return _cumulative("cumsum", x, axis, dtype)
     _check_axis("cumsum", x, axis)
@@ -281,7 +373,12 @@ def cumsum(x, axis=None, dtype=None):
 
 
 def cumprod(x, axis=None, dtype=None):
-    """Cumulative product along ``axis`` (over the flattened tensor when None)."""
+    """Cumulative product along ``axis`` (over the flattened tensor when None).
+
+    Example:
+        >>> lamina.ops.cumprod(np.array([1, 2, 3, 4]))
+        array([ 1,  2,  6, 24])
+    """
     if any_symbolic(x):
         return _cumulative("cumprod", x, axis, dtype)
     _check_axis("cumprod", x, axis)
@@ -292,7 +389,12 @@ def cumprod(x, axis=None, dtype=None):
 
 
 def nansum(x, axis=None, keepdims=False):
-    """Sum over ``axis``, treating NaNs as zero."""
+    """Sum over ``axis``, treating NaNs as zero.
+
+    Example:
+        >>> lamina.ops.nansum(np.array([1.0, np.nan, 3.0]))
+        array(4.)
+    """
     if any_symbolic(x):
         return _reduced("nansum", x, axis, keepdims, _sum_dtype)
     _check_axis("nansum", x, axis)
@@ -300,7 +402,12 @@ def nansum(x, axis=None, keepdims=False):
 
 
 def nanprod(x, axis=None, keepdims=False):
-    """Product over ``axis``, treating NaNs as one."""
+    """Product over ``axis``, treating NaNs as one.
+
+    Example:
+        >>> lamina.ops.nanprod(np.array([2.0, np.nan, 3.0]))
+        array(6.)
+    """
     if any_symbolic(x):
         return _reduced("nanprod", x, axis, keepdims, _sum_dtype)
     _check_axis("nanprod", x, axis)
@@ -311,7 +418,8 @@ def nanmean(x, axis=None, keepdims=False):
     """Mean over ``axis`` of the non-NaN elements (NaN where all are NaN).
 
     Example:
-        >>> lamina.ops.nanmean(np.array([1.0, np.nan, 3.0]))  # 2.0
+        >>> lamina.ops.nanmean(np.array([1.0, np.nan, 3.0]))
+        array(2.)
     """
     if any_symbolic(x):
         return _reduced("nanmean", x, axis, keepdims, _float_dtype)
@@ -320,7 +428,12 @@ def nanmean(x, axis=None, keepdims=False):
 
 
 def nanvar(x, axis=None, keepdims=False):
-    """Variance over ``axis`` of the non-NaN elements."""
+    """Variance over ``axis`` of the non-NaN elements.
+
+    Example:
+        >>> lamina.ops.nanvar(np.array([1.0, np.nan, 3.0]))
+        array(1.)
+    """
     if any_symbolic(x):
         return _reduced("nanvar", x, axis, keepdims, _float_dtype)
     _check_axis("nanvar", x, axis)
@@ -328,7 +441,12 @@ def nanvar(x, axis=None, keepdims=False):
 
 
 def nanstd(x, axis=None, keepdims=False):
-    """Standard deviation over ``axis`` of the non-NaN elements."""
+    """Standard deviation over ``axis`` of the non-NaN elements.
+
+    Example:
+        >>> lamina.ops.nanstd(np.array([1.0, np.nan, 3.0]))
+        array(1.)
+    """
     if any_symbolic(x):
         return _reduced("nanstd", x, axis, keepdims, _float_dtype)
     _check_axis("nanstd", x, axis)
@@ -336,7 +454,12 @@ def nanstd(x, axis=None, keepdims=False):
 
 
 def nanmax(x, axis=None, keepdims=False):
-    """Maximum over ``axis`` ignoring NaNs (NaN where all are NaN)."""
+    """Maximum over ``axis`` ignoring NaNs (NaN where all are NaN).
+
+    Example:
+        >>> lamina.ops.nanmax(np.array([1.0, np.nan, 3.0]))
+        array(3.)
+    """
     if any_symbolic(x):
         return _reduced("nanmax", x, axis, keepdims, None)
     _check_axis("nanmax", x, axis)
@@ -344,7 +467,12 @@ def nanmax(x, axis=None, keepdims=False):
 
 
 def nanmin(x, axis=None, keepdims=False):
-    """Minimum over ``axis`` ignoring NaNs (NaN where all are NaN)."""
+    """Minimum over ``axis`` ignoring NaNs (NaN where all are NaN).
+
+    Example:
+        >>> lamina.ops.nanmin(np.array([1.0, np.nan, 3.0]))
+        array(1.)
+    """
     if any_symbolic(x):
         return _reduced("nanmin", x, axis, keepdims, None)
     _check_axis("nanmin", x, axis)
@@ -352,7 +480,12 @@ def nanmin(x, axis=None, keepdims=False):
 
 
 def nanargmax(x, axis=None, keepdims=False):
-    """Index (int32) of the maximum along ``axis`` ignoring NaNs."""
+    """Index (int32) of the maximum along ``axis`` ignoring NaNs.
+
+    Example:
+        >>> lamina.ops.nanargmax(np.array([1.0, np.nan, 3.0]))
+        array(2, dtype=int32)
+    """
     if axis is not None:
         _axis("nanargmax", axis, _ndim(x))
     if any_symbolic(x):
@@ -361,7 +494,12 @@ def nanargmax(x, axis=None, keepdims=False):
 
 
 def nanargmin(x, axis=None, keepdims=False):
-    """Index (int32) of the minimum along ``axis`` ignoring NaNs."""
+    """Index (int32) of the minimum along ``axis`` ignoring NaNs.
+
+    Example:
+        >>> lamina.ops.nanargmin(np.array([1.0, np.nan, 3.0]))
+        array(0, dtype=int32)
+    """
     if axis is not None:
         _axis("nanargmin", axis, _ndim(x))
     if any_symbolic(x):
@@ -370,7 +508,12 @@ def nanargmin(x, axis=None, keepdims=False):
 
 
 def nancumsum(x, axis=None, dtype=None):
-    """Cumulative sum along ``axis``, treating NaNs as zero."""
+    """Cumulative sum along ``axis``, treating NaNs as zero.
+
+    Example:
+        >>> lamina.ops.nancumsum(np.array([1.0, np.nan, 3.0]))
+        array([1., 1., 4.])
+    """
     if any_symbolic(x):
         return _cumulative("nancumsum", x, axis, dtype)
     _check_axis("nancumsum", x, axis)
@@ -378,7 +521,12 @@ def nancumsum(x, axis=None, dtype=None):
 
 
 def nancumprod(x, axis=None, dtype=None):
-    """Cumulative product along ``axis``, treating NaNs as one."""
+    """Cumulative product along ``axis``, treating NaNs as one.
+
+    Example:
+        >>> lamina.ops.nancumprod(np.array([2.0, np.nan, 3.0]))
+        array([2., 2., 6.])
+    """
     if any_symbolic(x):
         return _cumulative("nancumprod", x, axis, dtype)
     _check_axis("nancumprod", x, axis)
@@ -386,7 +534,12 @@ def nancumprod(x, axis=None, dtype=None):
 
 
 def nanquantile(x, q, axis=None, method="linear", keepdims=False):
-    """The ``q``-th quantiles over ``axis`` of the non-NaN elements."""
+    """The ``q``-th quantiles over ``axis`` of the non-NaN elements.
+
+    Example:
+        >>> lamina.ops.nanquantile(np.array([1.0, np.nan, 3.0]), 0.5)
+        array(2.)
+    """
     _check_choice("nanquantile", "method", method, _QUANTILE_METHODS)
     if any_symbolic(x, q):
         r = _reduced("nanquantile", x, axis, keepdims, _float_dtype)
@@ -396,7 +549,12 @@ def nanquantile(x, q, axis=None, method="linear", keepdims=False):
 
 
 def nanpercentile(x, q, axis=None, method="linear", keepdims=False):
-    """The ``q``-th percentiles over ``axis`` of the non-NaN elements."""
+    """The ``q``-th percentiles over ``axis`` of the non-NaN elements.
+
+    Example:
+        >>> lamina.ops.nanpercentile(np.array([1.0, np.nan, 3.0, 4.0]), 50)
+        array(3.)
+    """
     _check_choice("nanpercentile", "method", method, _QUANTILE_METHODS)
     if any_symbolic(x, q):
         r = _reduced("nanpercentile", x, axis, keepdims, _float_dtype)
@@ -406,7 +564,12 @@ def nanpercentile(x, q, axis=None, method="linear", keepdims=False):
 
 
 def nanmedian(x, axis=None, keepdims=False):
-    """Median over ``axis`` of the non-NaN elements."""
+    """Median over ``axis`` of the non-NaN elements.
+
+    Example:
+        >>> lamina.ops.nanmedian(np.array([[1.0, np.nan, 3.0], [4.0, 5.0, 9.0]]), axis=1)
+        array([2., 5.])
+    """
     if any_symbolic(x):
         return _reduced("nanmedian", x, axis, keepdims, _float_dtype)
     _check_axis("nanmedian", x, axis)
@@ -417,7 +580,12 @@ def nanmedian(x, axis=None, keepdims=False):
 
 
 def sort(x, axis=-1):
-    """Sorted copy of ``x`` along ``axis`` (the flattened tensor when None)."""
+    """Sorted copy of ``x`` along ``axis`` (the flattened tensor when None).
+
+    Example:
+        >>> lamina.ops.sort(np.array([3, 1, 2]))
+        array([1, 2, 3])
+    """
     if any_symbolic(x):
         return _cumulative("sort", x, axis, dtype_of(x))
     _check_axis("sort", x, axis)
@@ -425,7 +593,12 @@ def sort(x, axis=-1):
 
 
 def argsort(x, axis=-1):
-    """Indices (int32) that sort ``x`` along ``axis`` (the flattened tensor when None)."""
+    """Indices (int32) that sort ``x`` along ``axis`` (the flattened tensor when None).
+
+    Example:
+        >>> lamina.ops.argsort(np.array([30, 10, 20]))
+        array([1, 2, 0], dtype=int32)
+    """
     if any_symbolic(x):
         return _cumulative("argsort", x, axis, "int32")
     _check_axis("argsort", x, axis)
@@ -433,7 +606,14 @@ def argsort(x, axis=-1):
 
 
 def argpartition(x, kth, axis=-1):
-    """Indices (int32) that put the ``kth`` element in its sorted place along ``axis``."""
+    """Indices (int32) that put the ``kth`` element in its sorted place along ``axis``.
+
+    Example:
+        >>> x = np.array([30, 10, 40, 20])
+        >>> idx = lamina.ops.argpartition(x, 1)
+        >>> int(x[idx[1]])
+        20
+    """
     if axis is not None:
         n = shape_of(x)[_axis("argpartition", axis, _ndim(x))]
         if n is not None and not -n <= kth < n:
@@ -446,7 +626,12 @@ def argpartition(x, kth, axis=-1):
 
 
 def searchsorted(sorted_sequence, values, side="left"):
-    """Indices (int32) where ``values`` would be inserted to keep a 1-D sequence sorted."""
+    """Indices (int32) where ``values`` would be inserted to keep a 1-D sequence sorted.
+
+    Example:
+        >>> lamina.ops.searchsorted(np.array([1, 3, 5, 7]), np.array([0, 4, 7]))
+        array([0, 2, 3], dtype=int32)
+    """
     _check_choice("searchsorted", "side", side, ("left", "right"))
     if _ndim(sorted_sequence) != 1:
         raise ValueError(
@@ -459,7 +644,12 @@ def searchsorted(sorted_sequence, values, side="left"):
 
 
 def digitize(x, bins):
-    """Index (int32) of the bin of each element (``bins[i-1] <= x < bins[i]``, increasing bins)."""
+    """Index (int32) of the bin of each element (``bins[i-1] <= x < bins[i]``, increasing bins).
+
+    Example:
+        >>> lamina.ops.digitize(np.array([0.5, 1.5, 2.5]), np.array([1.0, 2.0]))
+        array([0, 1, 2], dtype=int32)
+    """
     if _ndim(bins) != 1:
         raise ValueError(
             f"`ops.digitize`: `bins` must be 1-D. Received: bins with shape {tuple(shape_of(bins))}"

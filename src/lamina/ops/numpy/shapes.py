@@ -66,7 +66,12 @@ __all__ = [
 
 
 def reshape(x, newshape):
-    """Give a tensor a new shape; one dimension may be -1."""
+    """Give a tensor a new shape; one dimension may be -1.
+
+    Example:
+        >>> lamina.ops.reshape(np.arange(6), (2, -1)).shape
+        (2, 3)
+    """
     if any_symbolic(x):
         newshape = (newshape,) if _is_int(newshape) else tuple(newshape)
         shape = shape_of(x)
@@ -85,7 +90,12 @@ def reshape(x, newshape):
 
 
 def expand_dims(x, axis):
-    """Insert axes of size 1 at the positions ``axis`` (an int or a tuple) of the result."""
+    """Insert axes of size 1 at the positions ``axis`` (an int or a tuple) of the result.
+
+    Example:
+        >>> lamina.ops.expand_dims(np.ones((2, 3)), axis=0).shape
+        (1, 2, 3)
+    """
     ndim = _ndim(x)
     axes = (axis,) if _is_int(axis) else tuple(axis)
     out_ndim = ndim + len(axes)
@@ -97,7 +107,12 @@ def expand_dims(x, axis):
 
 
 def squeeze(x, axis=None):
-    """Remove axes of size 1 (the ones in ``axis``, or all of them when None)."""
+    """Remove axes of size 1 (the ones in ``axis``, or all of them when None).
+
+    Example:
+        >>> lamina.ops.squeeze(np.ones((1, 3, 1))).shape
+        (3,)
+    """
     shape = shape_of(x)
     axes = _axes("squeeze", axis, len(shape))
     if axes is not None:
@@ -136,7 +151,12 @@ def transpose(x, axes=None):
 
 
 def moveaxis(x, source, destination):
-    """Move axes ``source`` to positions ``destination`` (ints or sequences)."""
+    """Move axes ``source`` to positions ``destination`` (ints or sequences).
+
+    Example:
+        >>> lamina.ops.moveaxis(np.ones((2, 3, 4)), 0, -1).shape
+        (3, 4, 2)
+    """
     ndim = _ndim(x)
     src = _axes("moveaxis", source, ndim, "source")
     dst = _axes("moveaxis", destination, ndim, "destination")
@@ -151,7 +171,12 @@ def moveaxis(x, source, destination):
 
 
 def swapaxes(x, axis1, axis2):
-    """Interchange two axes."""
+    """Interchange two axes.
+
+    Example:
+        >>> lamina.ops.swapaxes(np.ones((2, 3, 4)), 0, 2).shape
+        (4, 3, 2)
+    """
     ndim = _ndim(x)
     a1, a2 = _axis("swapaxes", axis1, ndim, "axis1"), _axis("swapaxes", axis2, ndim, "axis2")
     if any_symbolic(x):
@@ -204,7 +229,12 @@ def concatenate(xs, axis=0):
 
 
 def stack(x, axis=0):
-    """Join tensors of the same shape along a new axis; dtypes are promoted."""
+    """Join tensors of the same shape along a new axis; dtypes are promoted.
+
+    Example:
+        >>> lamina.ops.stack([np.ones(3), np.zeros(3)], axis=1).shape
+        (3, 2)
+    """
     _check_tensor_list("stack", x, "x")
     if any_symbolic(x):
         shape = symbolic.broadcast_shapes(*(shape_of(v) for v in x))
@@ -221,7 +251,12 @@ def stack(x, axis=0):
 
 
 def hstack(xs):
-    """Join tensors column-wise (along axis 1, or axis 0 for 1-D tensors)."""
+    """Join tensors column-wise (along axis 1, or axis 0 for 1-D tensors).
+
+    Example:
+        >>> lamina.ops.hstack([np.array([1, 2]), np.array([3])])
+        array([1, 2, 3])
+    """
     _check_tensor_list("hstack", xs)
     if any_symbolic(xs):
         return symbolic.infer(np_backend.hstack, list(xs))
@@ -229,7 +264,13 @@ def hstack(xs):
 
 
 def vstack(xs):
-    """Join tensors row-wise (along axis 0; 1-D tensors become rows)."""
+    """Join tensors row-wise (along axis 0; 1-D tensors become rows).
+
+    Example:
+        >>> lamina.ops.vstack([np.array([1, 2]), np.array([3, 4])])
+        array([[1, 2],
+               [3, 4]])
+    """
     _check_tensor_list("vstack", xs)
     if any_symbolic(xs):
         return symbolic.infer(np_backend.vstack, list(xs))
@@ -237,7 +278,12 @@ def vstack(xs):
 
 
 def dstack(xs):
-    """Join tensors depth-wise (along axis 2, after making them at least 3-D)."""
+    """Join tensors depth-wise (along axis 2, after making them at least 3-D).
+
+    Example:
+        >>> lamina.ops.dstack([np.ones((2, 3)), np.zeros((2, 3))]).shape
+        (2, 3, 2)
+    """
     _check_tensor_list("dstack", xs)
     if any_symbolic(xs):
         return symbolic.infer(np_backend.dstack, list(xs))
@@ -302,7 +348,12 @@ def split(x, indices_or_sections, axis=0):
 
 
 def array_split(x, indices_or_sections, axis=0):
-    """Split into ``indices_or_sections`` nearly equal parts (the first ones one longer)."""
+    """Split into ``indices_or_sections`` nearly equal parts (the first ones one longer).
+
+    Example:
+        >>> lamina.ops.array_split(np.arange(5), 2)
+        [array([0, 1, 2]), array([3, 4])]
+    """
     a, n = _check_split("array_split", x, indices_or_sections, axis, exact=False)
     if any_symbolic(x):
         return _split_symbolic(x, indices_or_sections, a, n, False)
@@ -310,31 +361,56 @@ def array_split(x, indices_or_sections, axis=0):
 
 
 def hsplit(x, indices_or_sections):
-    """Split along axis 1 (axis 0 for 1-D tensors)."""
+    """Split along axis 1 (axis 0 for 1-D tensors).
+
+    Example:
+        >>> [p.shape for p in lamina.ops.hsplit(np.ones((2, 4)), 2)]
+        [(2, 2), (2, 2)]
+    """
     return split(x, indices_or_sections, axis=1 if _ndim(x) > 1 else 0)
 
 
 def vsplit(x, indices_or_sections):
-    """Split along axis 0 (the tensor must be at least 2-D)."""
+    """Split along axis 0 (the tensor must be at least 2-D).
+
+    Example:
+        >>> lamina.ops.vsplit(np.array([[1, 2], [3, 4]]), 2)
+        [array([[1, 2]]), array([[3, 4]])]
+    """
     _check_rank_at_least("vsplit", x, 2)
     return split(x, indices_or_sections, axis=0)
 
 
 def dsplit(x, indices_or_sections):
-    """Split along axis 2 (the tensor must be at least 3-D)."""
+    """Split along axis 2 (the tensor must be at least 3-D).
+
+    Example:
+        >>> [p.shape for p in lamina.ops.dsplit(np.ones((2, 2, 4)), [1])]
+        [(2, 2, 1), (2, 2, 3)]
+    """
     _check_rank_at_least("dsplit", x, 3)
     return split(x, indices_or_sections, axis=2)
 
 
 def tile(x, repeats):
-    """Repeat the whole tensor ``repeats`` times along each axis."""
+    """Repeat the whole tensor ``repeats`` times along each axis.
+
+    Example:
+        >>> lamina.ops.tile(np.array([1, 2]), 2)
+        array([1, 2, 1, 2])
+    """
     if any_symbolic(x):
         return symbolic.infer(np_backend.tile, x, repeats)
     return B.numpy.tile(x, repeats)
 
 
 def repeat(x, repeats, axis=None):
-    """Repeat each element ``repeats`` times along ``axis`` (of the flattened tensor when None)."""
+    """Repeat each element ``repeats`` times along ``axis`` (of the flattened tensor when None).
+
+    Example:
+        >>> lamina.ops.repeat(np.array([1, 2]), 2)
+        array([1, 1, 2, 2])
+    """
     _check_axis("repeat", x, axis)
     if any_symbolic(x, repeats):
         if any_symbolic(repeats):
@@ -379,7 +455,12 @@ def pad(x, pad_width, mode="constant", constant_values=None):
 
 
 def flip(x, axis=None):
-    """Reverse the order of elements along ``axis`` (all axes when None)."""
+    """Reverse the order of elements along ``axis`` (all axes when None).
+
+    Example:
+        >>> lamina.ops.flip(np.array([1, 2, 3]))
+        array([3, 2, 1])
+    """
     _check_axis("flip", x, axis)
     if any_symbolic(x):
         return _unary(x)
@@ -387,19 +468,36 @@ def flip(x, axis=None):
 
 
 def fliplr(x):
-    """Reverse the order of columns (axis 1)."""
+    """Reverse the order of columns (axis 1).
+
+    Example:
+        >>> lamina.ops.fliplr(np.array([[1, 2, 3]]))
+        array([[3, 2, 1]])
+    """
     _check_rank_at_least("fliplr", x, 2)
     return flip(x, axis=1)
 
 
 def flipud(x):
-    """Reverse the order of rows (axis 0)."""
+    """Reverse the order of rows (axis 0).
+
+    Example:
+        >>> lamina.ops.flipud(np.array([[1, 2], [3, 4]]))
+        array([[3, 4],
+               [1, 2]])
+    """
     _check_rank_at_least("flipud", x, 1)
     return flip(x, axis=0)
 
 
 def rot90(array, k=1, axes=(0, 1)):
-    """Rotate by 90 degrees ``k`` times in the plane of ``axes``."""
+    """Rotate by 90 degrees ``k`` times in the plane of ``axes``.
+
+    Example:
+        >>> lamina.ops.rot90(np.array([[1, 2], [3, 4]]))
+        array([[2, 4],
+               [1, 3]])
+    """
     _check_rank_at_least("rot90", array, 2, "array")
     ndim = _ndim(array)
     plane = _axes("rot90", axes, ndim, "axes")
@@ -414,7 +512,12 @@ def rot90(array, k=1, axes=(0, 1)):
 
 
 def roll(x, shift, axis=None):
-    """Shift elements cyclically by ``shift`` along ``axis`` (the flattened tensor when None)."""
+    """Shift elements cyclically by ``shift`` along ``axis`` (the flattened tensor when None).
+
+    Example:
+        >>> lamina.ops.roll(np.array([1, 2, 3, 4]), 1)
+        array([4, 1, 2, 3])
+    """
     _check_axis("roll", x, axis)
     if any_symbolic(x):
         return _unary(x)
@@ -422,7 +525,13 @@ def roll(x, shift, axis=None):
 
 
 def broadcast_to(x, shape):
-    """Broadcast ``x`` to ``shape``."""
+    """Broadcast ``x`` to ``shape``.
+
+    Example:
+        >>> lamina.ops.broadcast_to(np.array([1, 2]), (2, 2))
+        array([[1, 2],
+               [1, 2]])
+    """
     shape = (shape,) if _is_int(shape) else tuple(shape)
     x_shape = tuple(shape_of(x))
     ok = len(x_shape) <= len(shape) and builtins.all(
@@ -438,7 +547,12 @@ def broadcast_to(x, shape):
 
 
 def take(x, indices, axis=None):
-    """Elements of ``x`` at ``indices`` along ``axis`` (of the flattened tensor when None)."""
+    """Elements of ``x`` at ``indices`` along ``axis`` (of the flattened tensor when None).
+
+    Example:
+        >>> lamina.ops.take(np.array([10, 20, 30]), np.array([2, 0]))
+        array([30, 10])
+    """
     _check_axis("take", x, axis)
     if any_symbolic(x, indices):
         shape = list(shape_of(x))
@@ -450,7 +564,13 @@ def take(x, indices, axis=None):
 
 
 def take_along_axis(x, indices, axis=None):
-    """Pick values along ``axis`` with ``indices`` of the same rank (e.g. from `argsort`)."""
+    """Pick values along ``axis`` with ``indices`` of the same rank (e.g. from `argsort`).
+
+    Example:
+        >>> x = np.array([30, 10, 20])
+        >>> lamina.ops.take_along_axis(x, lamina.ops.argsort(x), axis=0)
+        array([10, 20, 30])
+    """
     if axis is not None:
         a = _axis("take_along_axis", axis, _ndim(x))
         if _ndim(indices) != _ndim(x):
@@ -470,7 +590,12 @@ def take_along_axis(x, indices, axis=None):
 
 
 def ravel(x):
-    """The tensor flattened to 1-D."""
+    """The tensor flattened to 1-D.
+
+    Example:
+        >>> lamina.ops.ravel(np.array([[1, 2], [3, 4]]))
+        array([1, 2, 3, 4])
+    """
     if any_symbolic(x):
         shape = shape_of(x)
         return KerasTensor((None if None in shape else builtins.int(np.prod(shape)),), dtype_of(x))
@@ -478,19 +603,34 @@ def ravel(x):
 
 
 def size(x):
-    """The number of elements of ``x`` (an int32 scalar tensor)."""
+    """The number of elements of ``x`` (an int32 scalar tensor).
+
+    Example:
+        >>> lamina.ops.size(np.ones((2, 3)))
+        array(6, dtype=int32)
+    """
     if any_symbolic(x):
         return KerasTensor((), "int32")
     return B.numpy.size(x)
 
 
 def ndim(x):
-    """The number of dimensions of ``x`` (a Python int)."""
+    """The number of dimensions of ``x`` (a Python int).
+
+    Example:
+        >>> lamina.ops.ndim(np.ones((2, 3)))
+        2
+    """
     return _ndim(x)
 
 
 def append(x1, x2, axis=None):
-    """``x2`` appended to ``x1`` along ``axis`` (both flattened when None)."""
+    """``x2`` appended to ``x1`` along ``axis`` (both flattened when None).
+
+    Example:
+        >>> lamina.ops.append(np.array([1, 2]), np.array([3]))
+        array([1, 2, 3])
+    """
     if axis is not None:
         return concatenate([x1, x2], axis=axis)
     if any_symbolic(x1, x2):
@@ -499,7 +639,12 @@ def append(x1, x2, axis=None):
 
 
 def diff(a, n=1, axis=-1):
-    """The ``n``-th discrete difference along ``axis``."""
+    """The ``n``-th discrete difference along ``axis``.
+
+    Example:
+        >>> lamina.ops.diff(np.array([1, 4, 9, 16]))
+        array([3, 5, 7])
+    """
     if not _is_int(n) or n < 0:
         raise ValueError(f"`ops.diff`: `n` must be a non-negative int. Received: n={n!r}")
     _check_rank_at_least("diff", a, 1, "a")
@@ -513,14 +658,24 @@ def diff(a, n=1, axis=-1):
 
 
 def nonzero(x):
-    """The indices (a tuple of int32 tensors, one per axis) of the non-zero elements."""
+    """The indices (a tuple of int32 tensors, one per axis) of the non-zero elements.
+
+    Example:
+        >>> lamina.ops.nonzero(np.array([[0, 1], [2, 0]]))
+        (array([0, 1], dtype=int32), array([1, 0], dtype=int32))
+    """
     if any_symbolic(x):
         return tuple(KerasTensor((None,), "int32") for _ in range(builtins.max(_ndim(x), 1)))
     return B.numpy.nonzero(x)
 
 
 def unravel_index(indices, shape):
-    """Flat ``indices`` as a tuple of coordinate tensors for a tensor of ``shape``."""
+    """Flat ``indices`` as a tuple of coordinate tensors for a tensor of ``shape``.
+
+    Example:
+        >>> lamina.ops.unravel_index(np.array([1, 5]), (2, 3))
+        (array([0, 1]), array([1, 2]))
+    """
     shape = (shape,) if _is_int(shape) else tuple(shape)
     if any_symbolic(indices):
         dtype = _bool_to_int32(dtype_of(indices))

@@ -75,42 +75,72 @@ __all__ = [
 
 
 def abs(x):
-    """Absolute value element-wise (alias of `absolute`)."""
+    """Absolute value element-wise (alias of `absolute`).
+
+    Example:
+        >>> lamina.ops.abs(np.array([-2, 0, 3]))
+        array([2, 0, 3])
+    """
     if any_symbolic(x):
         return _unary(x)
     return B.numpy.abs(x)
 
 
 def absolute(x):
-    """Absolute value element-wise."""
+    """Absolute value element-wise.
+
+    Example:
+        >>> lamina.ops.absolute(np.array([-1.5, 2.0]))
+        array([1.5, 2. ])
+    """
     if any_symbolic(x):
         return _unary(x)
     return B.numpy.absolute(x)
 
 
 def fabs(x):
-    """Absolute value element-wise, as floats."""
+    """Absolute value element-wise, as floats.
+
+    Example:
+        >>> lamina.ops.fabs(np.array([-2, 3]))
+        array([2., 3.], dtype=float32)
+    """
     if any_symbolic(x):
         return _unary(x, _float_dtype)
     return B.numpy.fabs(x)
 
 
 def negative(x):
-    """Numerical negative element-wise."""
+    """Numerical negative element-wise.
+
+    Example:
+        >>> lamina.ops.negative(np.array([1, -2]))
+        array([-1,  2])
+    """
     if any_symbolic(x):
         return _unary(x)
     return B.numpy.negative(x)
 
 
 def sign(x):
-    """-1, 0 or 1 for the sign of each element."""
+    """-1, 0 or 1 for the sign of each element.
+
+    Example:
+        >>> lamina.ops.sign(np.array([-3, 0, 2]))
+        array([-1,  0,  1])
+    """
     if any_symbolic(x):
         return _unary(x)
     return B.numpy.sign(x)
 
 
 def square(x):
-    """Square element-wise (bools give int32)."""
+    """Square element-wise (bools give int32).
+
+    Example:
+        >>> lamina.ops.square(np.array([2, -3]))
+        array([4, 9])
+    """
     if any_symbolic(x):
         return _unary(x, _bool_to_int32)
     return B.numpy.square(x)
@@ -120,7 +150,8 @@ def sqrt(x):
     """Non-negative square root element-wise; ints give floatx.
 
     Example:
-        >>> lamina.ops.sqrt(np.array([4, 9]))  # [2., 3.], float32
+        >>> lamina.ops.sqrt(np.array([4, 9]))
+        array([2., 3.], dtype=float32)
     """
     if any_symbolic(x):
         return _unary(x, _float_dtype)
@@ -128,196 +159,336 @@ def sqrt(x):
 
 
 def cbrt(x):
-    """Cube root element-wise."""
+    """Cube root element-wise.
+
+    Example:
+        >>> lamina.ops.cbrt(np.array([8.0, -27.0]))
+        array([ 2., -3.])
+    """
     if any_symbolic(x):
         return _unary(x, _float64_for_int64)
     return B.numpy.cbrt(x)
 
 
 def exp(x):
-    """Exponential element-wise."""
+    """Exponential element-wise.
+
+    Example:
+        >>> np.round(lamina.ops.exp(np.array([0.0, 1.0])), 3)
+        array([1.   , 2.718])
+    """
     if any_symbolic(x):
         return _unary(x, _float_dtype)
     return B.numpy.exp(x)
 
 
 def exp2(x):
-    """``2 ** x`` element-wise."""
+    """``2 ** x`` element-wise.
+
+    Example:
+        >>> lamina.ops.exp2(np.array([0, 3]))
+        array([1., 8.], dtype=float32)
+    """
     if any_symbolic(x):
         return _unary(x, _float_dtype)
     return B.numpy.exp2(x)
 
 
 def expm1(x):
-    """``exp(x) - 1`` element-wise, accurate near zero."""
+    """``exp(x) - 1`` element-wise, accurate near zero.
+
+    Example:
+        >>> np.round(lamina.ops.expm1(np.array([0.0, 1.0])), 3)
+        array([0.   , 1.718])
+    """
     if any_symbolic(x):
         return _unary(x, _float_dtype)
     return B.numpy.expm1(x)
 
 
 def log(x):
-    """Natural logarithm element-wise."""
+    """Natural logarithm element-wise.
+
+    Example:
+        >>> np.round(lamina.ops.log(np.array([1.0, np.e])), 3)
+        array([0., 1.])
+    """
     if any_symbolic(x):
         return _unary(x, _float_dtype)
     return B.numpy.log(x)
 
 
 def log1p(x):
-    """``log(1 + x)`` element-wise, accurate near zero."""
+    """``log(1 + x)`` element-wise, accurate near zero.
+
+    Example:
+        >>> np.round(lamina.ops.log1p(np.array([0.0, 1.0])), 3)
+        array([0.   , 0.693])
+    """
     if any_symbolic(x):
         return _unary(x, _float_dtype)
     return B.numpy.log1p(x)
 
 
 def log2(x):
-    """Base-2 logarithm element-wise."""
+    """Base-2 logarithm element-wise.
+
+    Example:
+        >>> lamina.ops.log2(np.array([1.0, 8.0]))
+        array([0., 3.])
+    """
     if any_symbolic(x):
         return _unary(x, _float_dtype)
     return B.numpy.log2(x)
 
 
 def log10(x):
-    """Base-10 logarithm element-wise."""
+    """Base-10 logarithm element-wise.
+
+    Example:
+        >>> lamina.ops.log10(np.array([1.0, 100.0]))
+        array([0., 2.])
+    """
     if any_symbolic(x):
         return _unary(x, _float_dtype)
     return B.numpy.log10(x)
 
 
 def sin(x):
-    """Sine element-wise."""
+    """Sine element-wise.
+
+    Example:
+        >>> np.round(lamina.ops.sin(np.array([0.0, np.pi / 2])), 3)
+        array([0., 1.])
+    """
     if any_symbolic(x):
         return _unary(x, _float_dtype)
     return B.numpy.sin(x)
 
 
 def cos(x):
-    """Cosine element-wise."""
+    """Cosine element-wise.
+
+    Example:
+        >>> np.round(lamina.ops.cos(np.array([0.0, np.pi])), 3)
+        array([ 1., -1.])
+    """
     if any_symbolic(x):
         return _unary(x, _float_dtype)
     return B.numpy.cos(x)
 
 
 def tan(x):
-    """Tangent element-wise."""
+    """Tangent element-wise.
+
+    Example:
+        >>> np.round(lamina.ops.tan(np.array([0.0, np.pi / 4])), 3)
+        array([0., 1.])
+    """
     if any_symbolic(x):
         return _unary(x, _float_dtype)
     return B.numpy.tan(x)
 
 
 def arcsin(x):
-    """Inverse sine element-wise."""
+    """Inverse sine element-wise.
+
+    Example:
+        >>> np.round(lamina.ops.arcsin(np.array([0.0, 1.0])), 3)
+        array([0.   , 1.571])
+    """
     if any_symbolic(x):
         return _unary(x, _float_dtype)
     return B.numpy.arcsin(x)
 
 
 def arccos(x):
-    """Inverse cosine element-wise."""
+    """Inverse cosine element-wise.
+
+    Example:
+        >>> np.round(lamina.ops.arccos(np.array([1.0, 0.0, -1.0])), 3)
+        array([0.   , 1.571, 3.142])
+    """
     if any_symbolic(x):
         return _unary(x, _float_dtype)
     return B.numpy.arccos(x)
 
 
 def arctan(x):
-    """Inverse tangent element-wise."""
+    """Inverse tangent element-wise.
+
+    Example:
+        >>> np.round(lamina.ops.arctan(np.array([0.0, 1.0])), 3)
+        array([0.   , 0.785])
+    """
     if any_symbolic(x):
         return _unary(x, _float_dtype)
     return B.numpy.arctan(x)
 
 
 def sinh(x):
-    """Hyperbolic sine element-wise."""
+    """Hyperbolic sine element-wise.
+
+    Example:
+        >>> np.round(lamina.ops.sinh(np.array([0.0, 1.0])), 3)
+        array([0.   , 1.175])
+    """
     if any_symbolic(x):
         return _unary(x, _float_dtype)
     return B.numpy.sinh(x)
 
 
 def cosh(x):
-    """Hyperbolic cosine element-wise."""
+    """Hyperbolic cosine element-wise.
+
+    Example:
+        >>> np.round(lamina.ops.cosh(np.array([0.0, 1.0])), 3)
+        array([1.   , 1.543])
+    """
     if any_symbolic(x):
         return _unary(x, _float_dtype)
     return B.numpy.cosh(x)
 
 
 def tanh(x):
-    """Hyperbolic tangent element-wise."""
+    """Hyperbolic tangent element-wise.
+
+    Example:
+        >>> np.round(lamina.ops.tanh(np.array([0.0, 1.0])), 3)
+        array([0.   , 0.762])
+    """
     if any_symbolic(x):
         return _unary(x, _float_dtype)
     return B.numpy.tanh(x)
 
 
 def arcsinh(x):
-    """Inverse hyperbolic sine element-wise."""
+    """Inverse hyperbolic sine element-wise.
+
+    Example:
+        >>> np.round(lamina.ops.arcsinh(np.array([0.0, 1.0])), 3)
+        array([0.   , 0.881])
+    """
     if any_symbolic(x):
         return _unary(x, _float_dtype)
     return B.numpy.arcsinh(x)
 
 
 def arccosh(x):
-    """Inverse hyperbolic cosine element-wise."""
+    """Inverse hyperbolic cosine element-wise.
+
+    Example:
+        >>> np.round(lamina.ops.arccosh(np.array([1.0, 2.0])), 3)
+        array([0.   , 1.317])
+    """
     if any_symbolic(x):
         return _unary(x, _float_dtype)
     return B.numpy.arccosh(x)
 
 
 def arctanh(x):
-    """Inverse hyperbolic tangent element-wise."""
+    """Inverse hyperbolic tangent element-wise.
+
+    Example:
+        >>> np.round(lamina.ops.arctanh(np.array([0.0, 0.5])), 3)
+        array([0.   , 0.549])
+    """
     if any_symbolic(x):
         return _unary(x, _float_dtype)
     return B.numpy.arctanh(x)
 
 
 def sinc(x):
-    """Normalized sinc, ``sin(pi x) / (pi x)`` (1 at 0), element-wise."""
+    """Normalized sinc, ``sin(pi x) / (pi x)`` (1 at 0), element-wise.
+
+    Example:
+        >>> np.round(lamina.ops.sinc(np.array([0.0, 0.5])), 3)
+        array([1.   , 0.637])
+    """
     if any_symbolic(x):
         return _unary(x, _float_dtype)
     return B.numpy.sinc(x)
 
 
 def i0(x):
-    """Modified Bessel function of the first kind, order 0, element-wise."""
+    """Modified Bessel function of the first kind, order 0, element-wise.
+
+    Example:
+        >>> np.round(lamina.ops.i0(np.array([0.0, 1.0])), 3)
+        array([1.   , 1.266])
+    """
     if any_symbolic(x):
         return _unary(x, _float_dtype)
     return B.numpy.i0(x)
 
 
 def deg2rad(x):
-    """Degrees to radians element-wise."""
+    """Degrees to radians element-wise.
+
+    Example:
+        >>> np.round(lamina.ops.deg2rad(np.array([180.0, 90.0])), 3)
+        array([3.142, 1.571])
+    """
     if any_symbolic(x):
         return _unary(x, _float64_for_int64)
     return B.numpy.deg2rad(x)
 
 
 def rad2deg(x):
-    """Radians to degrees element-wise."""
+    """Radians to degrees element-wise.
+
+    Example:
+        >>> lamina.ops.rad2deg(np.array([np.pi, np.pi / 2]))
+        array([180.,  90.])
+    """
     if any_symbolic(x):
         return _unary(x, _float64_for_int64)
     return B.numpy.rad2deg(x)
 
 
 def floor(x):
-    """Floor element-wise (ints give floatx, as in Keras)."""
+    """Floor element-wise (ints give floatx, as in Keras).
+
+    Example:
+        >>> lamina.ops.floor(np.array([1.7, -1.2]))
+        array([ 1., -2.])
+    """
     if any_symbolic(x):
         return _unary(x, _float_dtype)
     return B.numpy.floor(x)
 
 
 def ceil(x):
-    """Ceiling element-wise (ints give floatx, as in Keras)."""
+    """Ceiling element-wise (ints give floatx, as in Keras).
+
+    Example:
+        >>> lamina.ops.ceil(np.array([1.2, -1.5]))
+        array([ 2., -1.])
+    """
     if any_symbolic(x):
         return _unary(x, _float_dtype)
     return B.numpy.ceil(x)
 
 
 def trunc(x):
-    """Round toward zero element-wise."""
+    """Round toward zero element-wise.
+
+    Example:
+        >>> lamina.ops.trunc(np.array([1.7, -1.7]))
+        array([ 1., -1.])
+    """
     if any_symbolic(x):
         return _unary(x)
     return B.numpy.trunc(x)
 
 
 def round(x, decimals=0):
-    """Round to ``decimals`` decimal places element-wise (halves to even)."""
+    """Round to ``decimals`` decimal places element-wise (halves to even).
+
+    Example:
+        >>> lamina.ops.round(np.array([0.5, 1.5, 2.5, 2.567]))
+        array([0., 2., 2., 3.])
+    """
     if not _is_int(decimals):
         raise TypeError(f"`ops.round`: `decimals` must be an int. Received: decimals={decimals!r}")
     if any_symbolic(x):
@@ -326,126 +497,216 @@ def round(x, decimals=0):
 
 
 def reciprocal(x):
-    """``1 / x`` element-wise."""
+    """``1 / x`` element-wise.
+
+    Example:
+        >>> lamina.ops.reciprocal(np.array([2.0, 4.0]))
+        array([0.5 , 0.25])
+    """
     if any_symbolic(x):
         return _unary(x, _float_dtype)
     return B.numpy.reciprocal(x)
 
 
 def conjugate(x):
-    """Complex conjugate element-wise."""
+    """Complex conjugate element-wise.
+
+    Example:
+        >>> lamina.ops.conjugate(np.array([1 - 1j, 2j]))
+        array([1.+1.j, 0.-2.j])
+    """
     if any_symbolic(x):
         return _unary(x)
     return B.numpy.conjugate(x)
 
 
 def conj(x):
-    """Complex conjugate element-wise (alias of `conjugate`)."""
+    """Complex conjugate element-wise (alias of `conjugate`).
+
+    Example:
+        >>> lamina.ops.conj(np.array([1 + 2j]))
+        array([1.-2.j])
+    """
     if any_symbolic(x):
         return _unary(x)
     return B.numpy.conj(x)
 
 
 def real(x):
-    """Real part element-wise."""
+    """Real part element-wise.
+
+    Example:
+        >>> lamina.ops.real(np.array([1.5, -2.0]))
+        array([ 1.5, -2. ])
+    """
     if any_symbolic(x):
         return _unary(x)
     return B.numpy.real(x)
 
 
 def imag(x):
-    """Imaginary part element-wise (zeros for real tensors)."""
+    """Imaginary part element-wise (zeros for real tensors).
+
+    Example:
+        >>> lamina.ops.imag(np.array([1.5, -2.0]))
+        array([0., 0.])
+    """
     if any_symbolic(x):
         return _unary(x)
     return B.numpy.imag(x)
 
 
 def angle(x):
-    """Angle of complex values element-wise (0 or pi for reals)."""
+    """Angle of complex values element-wise (0 or pi for reals).
+
+    Example:
+        >>> lamina.ops.angle(np.array([1j, -1], dtype="complex64")) / np.pi
+        array([0.5, 1. ], dtype=float32)
+    """
     if any_symbolic(x):
         return _unary(x, _float_dtype)
     return B.numpy.angle(x)
 
 
 def isnan(x):
-    """True where ``x`` is NaN."""
+    """True where ``x`` is NaN.
+
+    Example:
+        >>> lamina.ops.isnan(np.array([1.0, np.inf, np.nan]))
+        array([False, False,  True])
+    """
     if any_symbolic(x):
         return _unary(x, "bool")
     return B.numpy.isnan(x)
 
 
 def isinf(x):
-    """True where ``x`` is positive or negative infinity."""
+    """True where ``x`` is positive or negative infinity.
+
+    Example:
+        >>> lamina.ops.isinf(np.array([1.0, -np.inf, np.nan]))
+        array([False,  True, False])
+    """
     if any_symbolic(x):
         return _unary(x, "bool")
     return B.numpy.isinf(x)
 
 
 def isfinite(x):
-    """True where ``x`` is neither infinite nor NaN."""
+    """True where ``x`` is neither infinite nor NaN.
+
+    Example:
+        >>> lamina.ops.isfinite(np.array([1.0, np.inf, np.nan]))
+        array([ True, False, False])
+    """
     if any_symbolic(x):
         return _unary(x, "bool")
     return B.numpy.isfinite(x)
 
 
 def isneginf(x):
-    """True where ``x`` is negative infinity."""
+    """True where ``x`` is negative infinity.
+
+    Example:
+        >>> lamina.ops.isneginf(np.array([-np.inf, np.inf, 0.0]))
+        array([ True, False, False])
+    """
     if any_symbolic(x):
         return _unary(x, "bool")
     return B.numpy.isneginf(x)
 
 
 def isposinf(x):
-    """True where ``x`` is positive infinity."""
+    """True where ``x`` is positive infinity.
+
+    Example:
+        >>> lamina.ops.isposinf(np.array([-np.inf, np.inf, 0.0]))
+        array([False,  True, False])
+    """
     if any_symbolic(x):
         return _unary(x, "bool")
     return B.numpy.isposinf(x)
 
 
 def isreal(x):
-    """True where ``x`` has no imaginary part."""
+    """True where ``x`` has no imaginary part.
+
+    Example:
+        >>> lamina.ops.isreal(np.array([1 + 0j, 1j]))
+        array([ True, False])
+    """
     if any_symbolic(x):
         return _unary(x, "bool")
     return B.numpy.isreal(x)
 
 
 def signbit(x):
-    """True where the sign bit is set (negative values and -0.0)."""
+    """True where the sign bit is set (negative values and -0.0).
+
+    Example:
+        >>> lamina.ops.signbit(np.array([-1.0, -0.0, 2.0]))
+        array([ True,  True, False])
+    """
     if any_symbolic(x):
         return _unary(x, "bool")
     return B.numpy.signbit(x)
 
 
 def logical_not(x):
-    """Logical NOT element-wise."""
+    """Logical NOT element-wise.
+
+    Example:
+        >>> lamina.ops.logical_not(np.array([True, False]))
+        array([False,  True])
+    """
     if any_symbolic(x):
         return _unary(x, "bool")
     return B.numpy.logical_not(x)
 
 
 def bitwise_invert(x):
-    """Bitwise NOT element-wise (integers and bools)."""
+    """Bitwise NOT element-wise (integers and bools).
+
+    Example:
+        >>> lamina.ops.bitwise_invert(np.array([0, 5], dtype="int8"))
+        array([-1, -6], dtype=int8)
+    """
     if any_symbolic(x):
         return _unary(x)
     return B.numpy.bitwise_invert(x)
 
 
 def bitwise_not(x):
-    """Bitwise NOT element-wise (alias of `bitwise_invert`)."""
+    """Bitwise NOT element-wise (alias of `bitwise_invert`).
+
+    Example:
+        >>> lamina.ops.bitwise_not(np.array([0, 255], dtype="uint8"))
+        array([255,   0], dtype=uint8)
+    """
     if any_symbolic(x):
         return _unary(x)
     return B.numpy.bitwise_not(x)
 
 
 def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
-    """Replace NaN with ``nan`` and infinities with ``posinf``/``neginf`` (default: dtype limits)."""
+    """Replace NaN with ``nan`` and infinities with ``posinf``/``neginf`` (default: dtype limits).
+
+    Example:
+        >>> lamina.ops.nan_to_num(np.array([np.nan, np.inf, 1.0]), posinf=9.0)
+        array([0., 9., 1.])
+    """
     if any_symbolic(x):
         return _unary(x)
     return B.numpy.nan_to_num(x, nan=nan, posinf=posinf, neginf=neginf)
 
 
 def clip(x, x_min, x_max):
-    """Limit values to ``[x_min, x_max]``; the result keeps ``x``'s dtype (bools give int32)."""
+    """Limit values to ``[x_min, x_max]``; the result keeps ``x``'s dtype (bools give int32).
+
+    Example:
+        >>> lamina.ops.clip(np.array([-2, 1, 5]), 0, 3)
+        array([0, 1, 3])
+    """
     if any_symbolic(x, x_min, x_max):
         shape = symbolic.broadcast_shapes(shape_of(x), shape_of(x_min), shape_of(x_max))
         return KerasTensor(shape, _bool_to_int32(dtype_of(x)))
