@@ -118,7 +118,17 @@ def serialize(activation) -> str:
 
 def deserialize(config, custom_objects=None):
     """The activation named by ``config`` (a name or a serialized dict); custom names are looked
-    up in ``custom_objects`` first."""
+    up in ``custom_objects`` first.
+
+    Example:
+        >>> keras.activations.deserialize("relu") is keras.activations.relu
+        True
+        >>> def double_tanh(x):
+        ...     return 2.0 * keras.ops.tanh(x)
+        >>> fn = keras.activations.deserialize("double_tanh", {"double_tanh": double_tanh})
+        >>> fn is double_tanh
+        True
+    """
     custom_objects = custom_objects or {}
     if isinstance(config, dict):
         inner = config.get("config")

@@ -110,7 +110,15 @@ _FUNCTIONS = {obj.__name__: obj for obj in ALL_OBJECTS if not inspect.isclass(ob
 
 
 def serialize(loss):
-    """A loss's JSON-ready config: a dict for `Loss` objects and functions alike."""
+    """A loss's JSON-ready config: a dict for `Loss` objects and functions alike.
+
+    Example:
+        >>> config = keras.losses.serialize(keras.losses.BinaryCrossentropy(from_logits=True))
+        >>> config["class_name"], config["config"]["from_logits"]
+        ('BinaryCrossentropy', True)
+        >>> keras.losses.serialize(keras.losses.mean_squared_error)["config"]
+        'mean_squared_error'
+    """
     from lamina.saving.serialization import serialize_object
 
     if isinstance(loss, Loss):
@@ -127,7 +135,15 @@ def serialize(loss):
 
 
 def deserialize(config, custom_objects=None):
-    """The loss (object or function) a `serialize` config or a name describes."""
+    """The loss (object or function) a `serialize` config or a name describes.
+
+    Example:
+        >>> keras.losses.deserialize("mean_squared_error").__name__
+        'mean_squared_error'
+        >>> loss = keras.losses.deserialize({"class_name": "Huber", "config": {"delta": 2.0}})
+        >>> round(float(loss([[0.0, 0.0]], [[1.0, 3.0]])), 4)
+        2.25
+    """
     from lamina.saving.serialization import deserialize_object
 
     if isinstance(config, str):

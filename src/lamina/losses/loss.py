@@ -15,6 +15,13 @@ class Loss:
         name: the loss name. reduction: ``"sum_over_batch_size"`` (default), ``"sum"``,
             ``"mean"``, ``"mean_with_sample_weight"``, ``"none"`` or None.
         dtype: the dtype of the computation (default `lamina.config.floatx()`).
+
+    Example:
+        >>> class MeanError(keras.losses.Loss):
+        ...     def call(self, y_true, y_pred):
+        ...         return keras.ops.mean(keras.ops.subtract(y_pred, y_true), axis=-1)
+        >>> MeanError()([[0.0, 1.0], [1.0, 1.0]], [[2.0, 1.0], [1.0, 4.0]])
+        array(1.25, dtype=float32)
     """
 
     def __init__(self, name=None, reduction="sum_over_batch_size", dtype=None):
@@ -54,7 +61,15 @@ class Loss:
 
 
 def reduce_weighted_values(values, sample_weight=None, reduction="sum_over_batch_size", dtype=None):
-    """Apply ``sample_weight`` (broadcast over trailing axes) and reduce as Keras does."""
+    """Apply ``sample_weight`` (broadcast over trailing axes) and reduce as Keras does.
+
+    Example:
+        >>> losses, weights = np.array([1.0, 2.0, 3.0]), np.array([1.0, 0.0, 1.0])
+        >>> keras.losses.reduce_weighted_values(losses, weights, reduction="sum")
+        array(4.)
+        >>> keras.losses.reduce_weighted_values(losses, weights, reduction="sum_over_batch_size")
+        array(1.33333333)
+    """
     dtype = dtype or ops.dtype(values)
     values = ops.cast(values, dtype)
     if sample_weight is not None:

@@ -169,7 +169,13 @@ def _metric_function(name):
 
 
 def serialize(metric):
-    """A metric's JSON-ready config: a dict for `Metric` objects and metric functions alike."""
+    """A metric's JSON-ready config: a dict for `Metric` objects and metric functions alike.
+
+    Example:
+        >>> config = keras.metrics.serialize(keras.metrics.AUC(num_thresholds=50))
+        >>> config["class_name"], config["config"]["num_thresholds"]
+        ('AUC', 50)
+    """
     from lamina.saving.serialization import serialize_object
 
     if isinstance(metric, Metric):
@@ -186,7 +192,13 @@ def serialize(metric):
 
 
 def deserialize(config, custom_objects=None):
-    """The metric (object or function) a `serialize` config describes."""
+    """The metric (object or function) a `serialize` config describes.
+
+    Example:
+        >>> m = keras.metrics.deserialize({"class_name": "AUC", "config": {"num_thresholds": 50}})
+        >>> type(m).__name__, m.num_thresholds
+        ('AUC', 50)
+    """
     from lamina.saving.serialization import deserialize_object
 
     if isinstance(config, dict) and config.get("class_name") == "function":

@@ -12,7 +12,12 @@ def _matches(condition):
 
 
 def accuracy(y_true, y_pred):
-    """1.0 where ``y_true == y_pred`` exactly, else 0.0."""
+    """1.0 where ``y_true == y_pred`` exactly, else 0.0.
+
+    Example:
+        >>> keras.metrics.accuracy([1, 2, 3], [1, 2, 0])
+        array([1., 1., 0.], dtype=float32)
+    """
     y_pred = ops.convert_to_tensor(y_pred)
     y_true = ops.cast(ops.convert_to_tensor(y_true), ops.dtype(y_pred))
     y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
@@ -23,8 +28,8 @@ def binary_accuracy(y_true, y_pred, threshold=0.5):
     """1.0 where ``y_pred > threshold`` agrees with the binary label ``y_true``.
 
     Example:
-        >>> binary_accuracy(np.array([[1.0], [0.0]]), np.array([[0.7], [0.6]])).shape
-        (2, 1)
+        >>> keras.metrics.binary_accuracy([1, 1, 0, 0], [0.98, 1.0, 0.0, 0.6])
+        array([1., 1., 1., 0.], dtype=float32)
     """
     y_pred = ops.convert_to_tensor(y_pred)
     y_true = ops.convert_to_tensor(y_true)
@@ -34,7 +39,13 @@ def binary_accuracy(y_true, y_pred, threshold=0.5):
 
 
 def categorical_accuracy(y_true, y_pred):
-    """1.0 where the arg-max of one-hot ``y_true`` equals the arg-max of ``y_pred``."""
+    """1.0 where the arg-max of one-hot ``y_true`` equals the arg-max of ``y_pred``.
+
+    Example:
+        >>> y_true, y_pred = [[0, 0, 1], [0, 1, 0]], [[0.1, 0.9, 0.8], [0.05, 0.95, 0.0]]
+        >>> keras.metrics.categorical_accuracy(y_true, y_pred)
+        array([0., 1.], dtype=float32)
+    """
     y_pred = ops.convert_to_tensor(y_pred)
     y_true = ops.convert_to_tensor(y_true)
     return _matches(ops.equal(ops.argmax(y_true, axis=-1), ops.argmax(y_pred, axis=-1)))
@@ -44,8 +55,7 @@ def sparse_categorical_accuracy(y_true, y_pred):
     """1.0 where the integer label ``y_true`` equals the arg-max of ``y_pred``.
 
     Example:
-        >>> y_pred = np.array([[0.2, 0.8], [0.3, 0.7]])
-        >>> lamina.ops.convert_to_numpy(sparse_categorical_accuracy(np.array([1, 0]), y_pred))
+        >>> keras.metrics.sparse_categorical_accuracy([1, 0], [[0.2, 0.8], [0.3, 0.7]])
         array([1., 0.], dtype=float32)
     """
     y_pred = ops.convert_to_tensor(y_pred)
@@ -71,7 +81,13 @@ def _in_top_k(targets, predictions, k):
 
 
 def top_k_categorical_accuracy(y_true, y_pred, k=5):
-    """1.0 where the one-hot label's class is among the ``k`` highest predictions."""
+    """1.0 where the one-hot label's class is among the ``k`` highest predictions.
+
+    Example:
+        >>> y_true, y_pred = [[0, 0, 1], [0, 1, 0]], [[0.1, 0.9, 0.8], [0.05, 0.95, 0.0]]
+        >>> keras.metrics.top_k_categorical_accuracy(y_true, y_pred, k=1)
+        array([0., 1.], dtype=float32)
+    """
     y_pred = ops.convert_to_tensor(y_pred)
     y_true = ops.argmax(ops.convert_to_tensor(y_true), axis=-1)
     return _top_k_matches(y_true, y_pred, k)
@@ -79,7 +95,13 @@ def top_k_categorical_accuracy(y_true, y_pred, k=5):
 
 def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5, from_sorted_ids=False):
     """1.0 where the integer label is among the ``k`` highest predictions (or, with
-    ``from_sorted_ids``, among the first ``k`` ids of ``y_pred``)."""
+    ``from_sorted_ids``, among the first ``k`` ids of ``y_pred``).
+
+    Example:
+        >>> y_true, y_pred = [2, 1], [[0.1, 0.9, 0.8], [0.05, 0.95, 0.0]]
+        >>> keras.metrics.sparse_top_k_categorical_accuracy(y_true, y_pred, k=2)
+        array([1., 1.], dtype=float32)
+    """
     y_pred = ops.convert_to_tensor(y_pred)
     y_true = ops.convert_to_tensor(y_true)
     t_shape, p_shape = static_shape(y_true), static_shape(y_pred)
@@ -102,10 +124,10 @@ class Accuracy(MeanMetricWrapper):
     """How often predictions equal labels exactly.
 
     Example:
-        >>> m = Accuracy()
-        >>> m.update_state(np.array([1, 2, 3]), np.array([1, 2, 0]))
-        >>> round(float(m.result()), 4)
-        0.6667
+        >>> m = keras.metrics.Accuracy()
+        >>> m.update_state([[1], [2], [3], [4]], [[0], [2], [3], [4]])
+        >>> m.result()
+        array(0.75, dtype=float32)
     """
 
     def __init__(self, name="accuracy", dtype=None):
@@ -117,6 +139,12 @@ class BinaryAccuracy(MeanMetricWrapper):
 
     Args:
         threshold: the decision threshold on predictions. Defaults to 0.5.
+
+    Example:
+        >>> m = keras.metrics.BinaryAccuracy()
+        >>> m.update_state([[1], [1], [0], [0]], [[0.98], [1.0], [0.0], [0.6]])
+        >>> m.result()
+        array(0.75, dtype=float32)
     """
 
     def __init__(self, name="binary_accuracy", dtype=None, threshold=0.5):
@@ -125,7 +153,14 @@ class BinaryAccuracy(MeanMetricWrapper):
 
 
 class CategoricalAccuracy(MeanMetricWrapper):
-    """How often the arg-max of the prediction matches the one-hot label."""
+    """How often the arg-max of the prediction matches the one-hot label.
+
+    Example:
+        >>> m = keras.metrics.CategoricalAccuracy()
+        >>> m.update_state([[0, 0, 1], [0, 1, 0]], [[0.1, 0.9, 0.8], [0.05, 0.95, 0.0]])
+        >>> m.result()
+        array(0.5, dtype=float32)
+    """
 
     def __init__(self, name="categorical_accuracy", dtype=None):
         super().__init__(categorical_accuracy, name=name, dtype=dtype)
@@ -135,7 +170,7 @@ class SparseCategoricalAccuracy(MeanMetricWrapper):
     """How often the arg-max of the prediction matches the integer label.
 
     Example:
-        >>> m = SparseCategoricalAccuracy()
+        >>> m = keras.metrics.SparseCategoricalAccuracy()
         >>> m.update_state(np.array([1, 0]), np.array([[0.2, 0.8], [0.3, 0.7]]))
         >>> float(m.result())
         0.5
@@ -150,6 +185,12 @@ class TopKCategoricalAccuracy(MeanMetricWrapper):
 
     Args:
         k: how many of the highest predictions count. Defaults to 5.
+
+    Example:
+        >>> m = keras.metrics.TopKCategoricalAccuracy(k=1)
+        >>> m.update_state([[0, 0, 1], [0, 1, 0]], [[0.1, 0.9, 0.8], [0.05, 0.95, 0.0]])
+        >>> m.result()
+        array(0.5, dtype=float32)
     """
 
     def __init__(self, k=5, name="top_k_categorical_accuracy", dtype=None):
@@ -163,6 +204,12 @@ class SparseTopKCategoricalAccuracy(MeanMetricWrapper):
     Args:
         k: how many of the highest predictions count. Defaults to 5.
         from_sorted_ids: ``y_pred`` holds class ids sorted by score instead of scores.
+
+    Example:
+        >>> m = keras.metrics.SparseTopKCategoricalAccuracy(k=1)
+        >>> m.update_state([2, 1], [[0.1, 0.9, 0.8], [0.05, 0.95, 0.0]])
+        >>> m.result()
+        array(0.5, dtype=float32)
     """
 
     def __init__(

@@ -48,7 +48,7 @@ class TruePositives(_ConfusionMatrixConditionCount):
         thresholds: a float or list of floats in [0, 1]. Defaults to 0.5.
 
     Example:
-        >>> m = TruePositives()
+        >>> m = keras.metrics.TruePositives()
         >>> m.update_state(np.array([0, 1, 1, 1]), np.array([1.0, 0.0, 1.0, 1.0]))
         >>> float(m.result())
         2.0
@@ -58,19 +58,40 @@ class TruePositives(_ConfusionMatrixConditionCount):
 
 
 class FalsePositives(_ConfusionMatrixConditionCount):
-    """The weighted number of false positives. Args as in `TruePositives`."""
+    """The weighted number of false positives. Args as in `TruePositives`.
+
+    Example:
+        >>> m = keras.metrics.FalsePositives()
+        >>> m.update_state([0, 1, 0, 0], [0.0, 0.0, 1.0, 1.0])
+        >>> float(m.result())
+        2.0
+    """
 
     _condition = mu.FALSE_POSITIVES
 
 
 class TrueNegatives(_ConfusionMatrixConditionCount):
-    """The weighted number of true negatives. Args as in `TruePositives`."""
+    """The weighted number of true negatives. Args as in `TruePositives`.
+
+    Example:
+        >>> m = keras.metrics.TrueNegatives()
+        >>> m.update_state([0, 1, 0, 0], [1.0, 1.0, 0.0, 0.0])
+        >>> float(m.result())
+        2.0
+    """
 
     _condition = mu.TRUE_NEGATIVES
 
 
 class FalseNegatives(_ConfusionMatrixConditionCount):
-    """The weighted number of false negatives. Args as in `TruePositives`."""
+    """The weighted number of false negatives. Args as in `TruePositives`.
+
+    Example:
+        >>> m = keras.metrics.FalseNegatives()
+        >>> m.update_state([0, 1, 1, 1], [0.0, 1.0, 0.0, 0.0])
+        >>> float(m.result())
+        2.0
+    """
 
     _condition = mu.FALSE_NEGATIVES
 
@@ -129,7 +150,7 @@ class Precision(_PrecisionRecall):
             ``(batch, num_classes)``).
 
     Example:
-        >>> m = Precision()
+        >>> m = keras.metrics.Precision()
         >>> m.update_state(np.array([0, 1, 1, 1]), np.array([1.0, 0.0, 1.0, 1.0]))
         >>> round(float(m.result()), 4)
         0.6667
@@ -145,7 +166,7 @@ class Recall(_PrecisionRecall):
     """``true_positives / (true_positives + false_negatives)``. Args as in `Precision`.
 
     Example:
-        >>> m = Recall()
+        >>> m = keras.metrics.Recall()
         >>> m.update_state(np.array([0, 1, 1, 1]), np.array([1.0, 0.0, 1.0, 1.0]))
         >>> round(float(m.result()), 4)
         0.6667
@@ -224,7 +245,14 @@ def _check_unit(arg, value):
 
 
 class SensitivityAtSpecificity(_AllCounts):
-    """The best sensitivity (recall) among thresholds with specificity >= ``specificity``."""
+    """The best sensitivity (recall) among thresholds with specificity >= ``specificity``.
+
+    Example:
+        >>> m = keras.metrics.SensitivityAtSpecificity(0.5)
+        >>> m.update_state([0, 0, 0, 1, 1], [0.0, 0.3, 0.8, 0.3, 0.8])
+        >>> m.result()
+        array(0.5, dtype=float32)
+    """
 
     def __init__(self, specificity, num_thresholds=200, class_id=None, name=None, dtype=None):
         _check_unit("specificity", specificity)
@@ -246,7 +274,14 @@ class SensitivityAtSpecificity(_AllCounts):
 
 
 class SpecificityAtSensitivity(_AllCounts):
-    """The best specificity among thresholds with sensitivity >= ``sensitivity``."""
+    """The best specificity among thresholds with sensitivity >= ``sensitivity``.
+
+    Example:
+        >>> m = keras.metrics.SpecificityAtSensitivity(0.5)
+        >>> m.update_state([0, 0, 0, 1, 1], [0.0, 0.3, 0.8, 0.3, 0.8])
+        >>> round(float(m.result()), 4)
+        0.6667
+    """
 
     def __init__(self, sensitivity, num_thresholds=200, class_id=None, name=None, dtype=None):
         _check_unit("sensitivity", sensitivity)
@@ -268,7 +303,14 @@ class SpecificityAtSensitivity(_AllCounts):
 
 
 class PrecisionAtRecall(_AllCounts):
-    """The best precision among thresholds with recall >= ``recall``."""
+    """The best precision among thresholds with recall >= ``recall``.
+
+    Example:
+        >>> m = keras.metrics.PrecisionAtRecall(0.5)
+        >>> m.update_state([0, 0, 0, 1, 1], [0.0, 0.3, 0.8, 0.3, 0.8])
+        >>> m.result()
+        array(0.5, dtype=float32)
+    """
 
     def __init__(self, recall, num_thresholds=200, class_id=None, name=None, dtype=None):
         _check_unit("recall", recall)
@@ -286,7 +328,14 @@ class PrecisionAtRecall(_AllCounts):
 
 
 class RecallAtPrecision(_AllCounts):
-    """The best recall among thresholds with precision >= ``precision``."""
+    """The best recall among thresholds with precision >= ``precision``.
+
+    Example:
+        >>> m = keras.metrics.RecallAtPrecision(0.8)
+        >>> m.update_state([0, 0, 1, 1], [0.0, 0.5, 0.3, 0.9])
+        >>> m.result()
+        array(0.5, dtype=float32)
+    """
 
     def __init__(self, precision, num_thresholds=200, class_id=None, name=None, dtype=None):
         _check_unit("precision", precision)
@@ -322,7 +371,7 @@ class AUC(Metric):
         from_logits: apply a sigmoid to ``y_pred`` first.
 
     Example:
-        >>> m = AUC(num_thresholds=3)
+        >>> m = keras.metrics.AUC(num_thresholds=3)
         >>> m.update_state(np.array([0, 0, 1, 1]), np.array([0.0, 0.5, 0.3, 0.9]))
         >>> float(m.result())
         0.75

@@ -22,7 +22,7 @@ class FBetaScore(Metric):
     Inputs are ``(batch, num_classes)``; the state is sized by the first batch.
 
     Example:
-        >>> m = FBetaScore(average="micro", beta=2.0, threshold=0.5)
+        >>> m = keras.metrics.FBetaScore(average="micro", beta=2.0, threshold=0.5)
         >>> m.update_state(np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([[0.9, 0.2], [0.6, 0.3]]))
         >>> round(float(m.result()), 4)
         0.5
@@ -137,7 +137,7 @@ class F1Score(FBetaScore):
     """F1 score, the harmonic mean of precision and recall (`FBetaScore` with beta=1).
 
     Example:
-        >>> m = F1Score(average="macro", threshold=0.5)
+        >>> m = keras.metrics.F1Score(average="macro", threshold=0.5)
         >>> m.update_state(np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([[0.9, 0.2], [0.6, 0.7]]))
         >>> round(float(m.result()), 4)
         0.8333

@@ -15,7 +15,23 @@ from lamina.backend.common.variables import Variable, name_scope
 
 class Metric:
     """Base metric. Subclasses create state in ``__init__`` with `add_variable` and define
-    ``update_state(y_true, y_pred, sample_weight=None)`` and ``result()``."""
+    ``update_state(y_true, y_pred, sample_weight=None)`` and ``result()``.
+
+    Example:
+        >>> class TotalError(keras.metrics.Metric):
+        ...     def __init__(self, name="total_error"):
+        ...         super().__init__(name=name)
+        ...         self.total = self.add_variable((), initializer="zeros", name="total")
+        ...     def update_state(self, y_true, y_pred, sample_weight=None):
+        ...         error = keras.ops.sum(keras.ops.abs(keras.ops.subtract(y_true, y_pred)))
+        ...         self.total.assign(keras.ops.add(self.total, keras.ops.cast(error, self.dtype)))
+        ...     def result(self):
+        ...         return self.total.value
+        >>> m = TotalError()
+        >>> m.update_state(np.array([1.0, 2.0]), np.array([0.0, 4.0]))
+        >>> m.result()
+        array(3., dtype=float32)
+    """
 
     def __init__(self, name=None, dtype=None):
         from lamina.utils import naming

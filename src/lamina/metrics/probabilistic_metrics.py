@@ -7,14 +7,28 @@ from lamina.metrics.reduction_metrics import MeanMetricWrapper
 
 
 class KLDivergence(MeanMetricWrapper):
-    """The mean Kullback-Leibler divergence between ``y_true`` and ``y_pred``."""
+    """The mean Kullback-Leibler divergence between ``y_true`` and ``y_pred``.
+
+    Example:
+        >>> m = keras.metrics.KLDivergence()
+        >>> m.update_state([[0, 1], [0, 0]], [[0.6, 0.4], [0.4, 0.6]])
+        >>> round(float(m.result()), 4)
+        0.4581
+    """
 
     def __init__(self, name="kl_divergence", dtype=None):
         super().__init__(losses.kl_divergence, name=name, dtype=dtype)
 
 
 class Poisson(MeanMetricWrapper):
-    """The mean Poisson loss ``y_pred - y_true * log(y_pred)``."""
+    """The mean Poisson loss ``y_pred - y_true * log(y_pred)``.
+
+    Example:
+        >>> m = keras.metrics.Poisson()
+        >>> m.update_state([[0.0, 1.0], [0.0, 0.0]], [[1.0, 1.0], [0.0, 0.0]])
+        >>> round(float(m.result()), 4)
+        0.5
+    """
 
     def __init__(self, name="poisson", dtype=None):
         super().__init__(losses.poisson, name=name, dtype=dtype)
@@ -28,7 +42,7 @@ class BinaryCrossentropy(MeanMetricWrapper):
         label_smoothing: squeeze labels towards 0.5 by this amount.
 
     Example:
-        >>> m = BinaryCrossentropy()
+        >>> m = keras.metrics.BinaryCrossentropy()
         >>> m.update_state(np.array([[0.0, 1.0]]), np.array([[0.4, 0.6]]))
         >>> round(float(m.result()), 4)
         0.5108
@@ -55,6 +69,12 @@ class CategoricalCrossentropy(MeanMetricWrapper):
         from_logits: whether ``y_pred`` holds logits.
         label_smoothing: smooth the one-hot labels by this amount.
         axis: the class axis. Defaults to -1.
+
+    Example:
+        >>> m = keras.metrics.CategoricalCrossentropy()
+        >>> m.update_state([[0, 1, 0], [0, 0, 1]], [[0.05, 0.95, 0.0], [0.1, 0.8, 0.1]])
+        >>> round(float(m.result()), 4)
+        1.1769
     """
 
     def __init__(
@@ -85,6 +105,12 @@ class SparseCategoricalCrossentropy(MeanMetricWrapper):
         from_logits: whether ``y_pred`` holds logits.
         ignore_class: a class id whose samples count zero, or None.
         axis: the class axis. Defaults to -1.
+
+    Example:
+        >>> m = keras.metrics.SparseCategoricalCrossentropy()
+        >>> m.update_state(np.array([1, 2]), np.array([[0.05, 0.95, 0.0], [0.1, 0.8, 0.1]]))
+        >>> round(float(m.result()), 4)
+        1.1769
     """
 
     def __init__(

@@ -34,7 +34,7 @@ class Sum(Metric):
     """The (weighted) sum of all values seen.
 
     Example:
-        >>> m = Sum()
+        >>> m = keras.metrics.Sum()
         >>> m.update_state(np.array([1.0, 3.0, 5.0]))
         >>> float(m.result())
         9.0
@@ -56,7 +56,7 @@ class Mean(Metric):
     """The (weighted) mean of all values seen: ``sum(w * v) / sum(w)``.
 
     Example:
-        >>> m = Mean()
+        >>> m = keras.metrics.Mean()
         >>> m.update_state(np.array([1.0, 3.0, 5.0]), sample_weight=np.array([1.0, 1.0, 0.0]))
         >>> float(m.result())
         2.0
@@ -102,7 +102,7 @@ class MeanMetricWrapper(Mean):
         **kwargs: keyword arguments passed on to ``fn``.
 
     Example:
-        >>> m = MeanMetricWrapper(lamina.losses.mean_squared_error)
+        >>> m = keras.metrics.MeanMetricWrapper(keras.losses.mean_squared_error)
         >>> m.update_state(np.zeros((2, 2)), np.ones((2, 2)))
         >>> float(m.result())
         1.0

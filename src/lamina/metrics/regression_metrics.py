@@ -18,7 +18,7 @@ class MeanSquaredError(MeanMetricWrapper):
     """The mean of ``mean(square(y_true - y_pred), axis=-1)`` over samples.
 
     Example:
-        >>> m = MeanSquaredError()
+        >>> m = keras.metrics.MeanSquaredError()
         >>> m.update_state(np.zeros((2, 2)), np.ones((2, 2)))
         >>> float(m.result())
         1.0
@@ -29,35 +29,70 @@ class MeanSquaredError(MeanMetricWrapper):
 
 
 class MeanAbsoluteError(MeanMetricWrapper):
-    """The mean of ``mean(abs(y_true - y_pred), axis=-1)`` over samples."""
+    """The mean of ``mean(abs(y_true - y_pred), axis=-1)`` over samples.
+
+    Example:
+        >>> m = keras.metrics.MeanAbsoluteError()
+        >>> m.update_state([[0, 1], [0, 0]], [[1, 1], [0, 0]])
+        >>> m.result()
+        array(0.25, dtype=float32)
+    """
 
     def __init__(self, name="mean_absolute_error", dtype=None):
         super().__init__(losses.mean_absolute_error, name=name, dtype=dtype)
 
 
 class MeanAbsolutePercentageError(MeanMetricWrapper):
-    """The mean absolute percentage error over samples."""
+    """The mean absolute percentage error over samples.
+
+    Example:
+        >>> m = keras.metrics.MeanAbsolutePercentageError()
+        >>> m.update_state([[2.0, 4.0]], [[1.0, 5.0]])
+        >>> m.result()
+        array(37.5, dtype=float32)
+    """
 
     def __init__(self, name="mean_absolute_percentage_error", dtype=None):
         super().__init__(losses.mean_absolute_percentage_error, name=name, dtype=dtype)
 
 
 class MeanSquaredLogarithmicError(MeanMetricWrapper):
-    """The mean squared logarithmic error over samples."""
+    """The mean squared logarithmic error over samples.
+
+    Example:
+        >>> m = keras.metrics.MeanSquaredLogarithmicError()
+        >>> m.update_state([[0, 1], [0, 0]], [[1, 1], [0, 0]])
+        >>> round(float(m.result()), 4)
+        0.1201
+    """
 
     def __init__(self, name="mean_squared_logarithmic_error", dtype=None):
         super().__init__(losses.mean_squared_logarithmic_error, name=name, dtype=dtype)
 
 
 class CosineSimilarity(MeanMetricWrapper):
-    """The mean cosine similarity between labels and predictions along ``axis``."""
+    """The mean cosine similarity between labels and predictions along ``axis``.
+
+    Example:
+        >>> m = keras.metrics.CosineSimilarity()
+        >>> m.update_state([[0.0, 1.0], [1.0, 1.0]], [[1.0, 0.0], [1.0, 1.0]])
+        >>> round(float(m.result()), 4)
+        0.5
+    """
 
     def __init__(self, name="cosine_similarity", dtype=None, axis=-1):
         super().__init__(cosine_similarity, name=name, dtype=dtype, axis=axis)
 
 
 class LogCoshError(MeanMetricWrapper):
-    """The mean of ``log(cosh(y_pred - y_true))`` over samples."""
+    """The mean of ``log(cosh(y_pred - y_true))`` over samples.
+
+    Example:
+        >>> m = keras.metrics.LogCoshError()
+        >>> m.update_state([[0.0, 1.0], [0.0, 0.0]], [[1.0, 1.0], [0.0, 0.0]])
+        >>> round(float(m.result()), 4)
+        0.1084
+    """
 
     def __init__(self, name="logcosh", dtype=None):
         super().__init__(losses.log_cosh, name=name, dtype=dtype)
@@ -67,7 +102,7 @@ class RootMeanSquaredError(Mean):
     """``sqrt(mean(square(y_true - y_pred)))`` over all values seen.
 
     Example:
-        >>> m = RootMeanSquaredError()
+        >>> m = keras.metrics.RootMeanSquaredError()
         >>> m.update_state(np.array([[0.0, 2.0]]), np.array([[0.0, 0.0]]))
         >>> round(float(m.result()), 4)
         1.4142
@@ -101,7 +136,7 @@ class R2Score(Metric):
     Inputs are ``(batch, num_outputs)``; the state is sized by the first batch.
 
     Example:
-        >>> m = R2Score()
+        >>> m = keras.metrics.R2Score()
         >>> m.update_state(np.array([[1.0], [2.0], [3.0]]), np.array([[1.0], [2.0], [4.0]]))
         >>> float(m.result())
         0.5

@@ -98,7 +98,8 @@ def relu(x):
     """Rectified linear unit: ``max(x, 0)``.
 
     Example:
-        >>> lamina.ops.relu(np.array([-1.0, 0.0, 2.0]))  # [0., 0., 2.]
+        >>> lamina.ops.relu(np.array([-1.0, 0.0, 2.0]))
+        array([0., 0., 2.])
     """
     if any_symbolic(x):
         return KerasTensor(shape_of(x), dtype_of(x))
@@ -106,49 +107,84 @@ def relu(x):
 
 
 def relu6(x):
-    """Rectified linear unit capped at 6: ``min(max(x, 0), 6)``."""
+    """Rectified linear unit capped at 6: ``min(max(x, 0), 6)``.
+
+    Example:
+        >>> lamina.ops.relu6(np.array([-1.0, 3.0, 8.0]))
+        array([0., 3., 6.])
+    """
     if any_symbolic(x):
         return KerasTensor(shape_of(x), dtype_of(x))
     return B.nn.relu6(x)
 
 
 def sigmoid(x):
-    """Logistic sigmoid ``1 / (1 + exp(-x))``."""
+    """Logistic sigmoid ``1 / (1 + exp(-x))``.
+
+    Example:
+        >>> np.round(lamina.ops.sigmoid(np.array([-1.0, 0.0, 1.0])), 3)
+        array([0.269, 0.5  , 0.731])
+    """
     if any_symbolic(x):
         return _same_float(x)
     return B.nn.sigmoid(x)
 
 
 def sparse_sigmoid(x):
-    """Piecewise-linear sigmoid: 0 below -1, ``(x + 1) / 2`` on [-1, 1], 1 above."""
+    """Piecewise-linear sigmoid: 0 below -1, ``(x + 1) / 2`` on [-1, 1], 1 above.
+
+    Example:
+        >>> lamina.ops.sparse_sigmoid(np.array([-2.0, 0.0, 0.5, 2.0]))
+        array([0.  , 0.5 , 0.75, 1.  ])
+    """
     if any_symbolic(x):
         return _same_float(x)
     return B.nn.sparse_sigmoid(x)
 
 
 def softplus(x):
-    """Softplus ``log(1 + exp(x))``, computed without overflow."""
+    """Softplus ``log(1 + exp(x))``, computed without overflow.
+
+    Example:
+        >>> np.round(lamina.ops.softplus(np.array([-1.0, 0.0, 1.0])), 3)
+        array([0.313, 0.693, 1.313])
+    """
     if any_symbolic(x):
         return _same_float(x)
     return B.nn.softplus(x)
 
 
 def softsign(x):
-    """Softsign ``x / (1 + |x|)``."""
+    """Softsign ``x / (1 + |x|)``.
+
+    Example:
+        >>> lamina.ops.softsign(np.array([-1.0, 0.0, 3.0]))
+        array([-0.5 ,  0.  ,  0.75])
+    """
     if any_symbolic(x):
         return _same_float(x)
     return B.nn.softsign(x)
 
 
 def sparse_plus(x):
-    """SparsePlus: 0 below -1, ``(x + 1)**2 / 4`` on [-1, 1], ``x`` above."""
+    """SparsePlus: 0 below -1, ``(x + 1)**2 / 4`` on [-1, 1], ``x`` above.
+
+    Example:
+        >>> lamina.ops.sparse_plus(np.array([-2.0, 0.0, 1.0, 3.0]))
+        array([0.  , 0.25, 1.  , 3.  ])
+    """
     if any_symbolic(x):
         return _same_float(x)
     return B.nn.sparse_plus(x)
 
 
 def silu(x):
-    """Sigmoid linear unit (swish): ``x * sigmoid(x)``."""
+    """Sigmoid linear unit (swish): ``x * sigmoid(x)``.
+
+    Example:
+        >>> np.round(lamina.ops.silu(np.array([-1.0, 0.0, 1.0])), 3)
+        array([-0.269,  0.   ,  0.731])
+    """
     if any_symbolic(x):
         return _same_float(x)
     return B.nn.silu(x)
@@ -158,7 +194,12 @@ swish = silu
 
 
 def squareplus(x, b=4):
-    """Squareplus ``(x + sqrt(x**2 + b)) / 2``."""
+    """Squareplus ``(x + sqrt(x**2 + b)) / 2``.
+
+    Example:
+        >>> lamina.ops.squareplus(np.array([-1.5, 0.0, 1.5]))
+        array([0.5, 1. , 2. ])
+    """
     if b < 0:
         raise ValueError(f"`ops.squareplus`: `b` must be non-negative. Received: b={b}")
     if any_symbolic(x):
@@ -167,28 +208,48 @@ def squareplus(x, b=4):
 
 
 def log_sigmoid(x):
-    """Logarithm of the sigmoid, ``-softplus(-x)``."""
+    """Logarithm of the sigmoid, ``-softplus(-x)``.
+
+    Example:
+        >>> np.round(lamina.ops.log_sigmoid(np.array([-1.0, 0.0, 1.0])), 3)
+        array([-1.313, -0.693, -0.313])
+    """
     if any_symbolic(x):
         return _same_float(x)
     return B.nn.log_sigmoid(x)
 
 
 def leaky_relu(x, negative_slope=0.2):
-    """Leaky ReLU: ``x`` for ``x >= 0``, ``negative_slope * x`` otherwise."""
+    """Leaky ReLU: ``x`` for ``x >= 0``, ``negative_slope * x`` otherwise.
+
+    Example:
+        >>> lamina.ops.leaky_relu(np.array([-2.0, 0.0, 3.0]))
+        array([-0.4,  0. ,  3. ])
+    """
     if any_symbolic(x):
         return _same_float(x)
     return B.nn.leaky_relu(x, negative_slope=negative_slope)
 
 
 def hard_sigmoid(x):
-    """Hard sigmoid ``relu6(x + 3) / 6``."""
+    """Hard sigmoid ``relu6(x + 3) / 6``.
+
+    Example:
+        >>> lamina.ops.hard_sigmoid(np.array([-3.0, 0.0, 1.5, 3.0]))
+        array([0.  , 0.5 , 0.75, 1.  ])
+    """
     if any_symbolic(x):
         return _same_float(x)
     return B.nn.hard_sigmoid(x)
 
 
 def hard_silu(x):
-    """Hard SiLU (hard swish): ``x * relu6(x + 3) / 6``."""
+    """Hard SiLU (hard swish): ``x * relu6(x + 3) / 6``.
+
+    Example:
+        >>> np.round(lamina.ops.hard_silu(np.array([-1.0, 0.0, 1.0, 3.0])), 3)
+        array([-0.333,  0.   ,  0.667,  3.   ])
+    """
     if any_symbolic(x):
         return _same_float(x)
     return B.nn.hard_silu(x)
@@ -198,28 +259,48 @@ hard_swish = hard_silu
 
 
 def elu(x, alpha=1.0):
-    """Exponential linear unit: ``x`` for ``x > 0``, ``alpha * (exp(x) - 1)`` otherwise."""
+    """Exponential linear unit: ``x`` for ``x > 0``, ``alpha * (exp(x) - 1)`` otherwise.
+
+    Example:
+        >>> np.round(lamina.ops.elu(np.array([-1.0, 0.0, 2.0])), 3)
+        array([-0.632,  0.   ,  2.   ])
+    """
     if any_symbolic(x):
         return _same_float(x)
     return B.nn.elu(x, alpha=alpha)
 
 
 def selu(x):
-    """Scaled exponential linear unit (self-normalizing)."""
+    """Scaled exponential linear unit (self-normalizing).
+
+    Example:
+        >>> np.round(lamina.ops.selu(np.array([-1.0, 0.0, 1.0])), 3)
+        array([-1.111,  0.   ,  1.051])
+    """
     if any_symbolic(x):
         return _same_float(x)
     return B.nn.selu(x)
 
 
 def gelu(x, approximate=True):
-    """Gaussian error linear unit; the tanh approximation by default, as in Keras."""
+    """Gaussian error linear unit; the tanh approximation by default, as in Keras.
+
+    Example:
+        >>> np.round(lamina.ops.gelu(np.array([-1.0, 0.0, 1.0])), 3)
+        array([-0.159,  0.   ,  0.841])
+    """
     if any_symbolic(x):
         return _same_float(x)
     return B.nn.gelu(x, approximate=approximate)
 
 
 def celu(x, alpha=1.0):
-    """Continuously differentiable ELU: ``max(x, 0) + min(0, alpha * (exp(x / alpha) - 1))``."""
+    """Continuously differentiable ELU: ``max(x, 0) + min(0, alpha * (exp(x / alpha) - 1))``.
+
+    Example:
+        >>> np.round(lamina.ops.celu(np.array([-1.0, 0.0, 2.0]), alpha=2.0), 3)
+        array([-0.787,  0.   ,  2.   ])
+    """
     if alpha == 0:
         raise ValueError("`ops.celu`: `alpha` must not be 0. Received: alpha=0")
     if any_symbolic(x):
@@ -228,7 +309,12 @@ def celu(x, alpha=1.0):
 
 
 def glu(x, axis=-1):
-    """Gated linear unit: split ``x`` in two halves ``a, b`` along ``axis``; ``a * sigmoid(b)``."""
+    """Gated linear unit: split ``x`` in two halves ``a, b`` along ``axis``; ``a * sigmoid(b)``.
+
+    Example:
+        >>> lamina.ops.glu(np.array([[1.0, 2.0, 0.0, 0.0]]))
+        array([[0.5, 1. ]])
+    """
     _check_axis("glu", x, axis)
     size = shape_of(x)[axis]
     if size is not None and size % 2:
@@ -244,35 +330,60 @@ def glu(x, axis=-1):
 
 
 def tanh_shrink(x):
-    """Tanh shrink ``x - tanh(x)``."""
+    """Tanh shrink ``x - tanh(x)``.
+
+    Example:
+        >>> np.round(lamina.ops.tanh_shrink(np.array([-1.0, 0.0, 2.0])), 3)
+        array([-0.238,  0.   ,  1.036])
+    """
     if any_symbolic(x):
         return _same_float(x)
     return B.nn.tanh_shrink(x)
 
 
 def hard_tanh(x):
-    """Hard tanh: ``x`` clipped to [-1, 1]."""
+    """Hard tanh: ``x`` clipped to [-1, 1].
+
+    Example:
+        >>> lamina.ops.hard_tanh(np.array([-2.0, 0.5, 3.0]))
+        array([-1. ,  0.5,  1. ])
+    """
     if any_symbolic(x):
         return _same_float(x)
     return B.nn.hard_tanh(x)
 
 
 def hard_shrink(x, threshold=0.5):
-    """Hard shrink: ``x`` where ``|x| > threshold``, else 0."""
+    """Hard shrink: ``x`` where ``|x| > threshold``, else 0.
+
+    Example:
+        >>> lamina.ops.hard_shrink(np.array([-1.0, 0.3, 2.0]))
+        array([-1.,  0.,  2.])
+    """
     if any_symbolic(x):
         return _same_float(x)
     return B.nn.hard_shrink(x, threshold=threshold)
 
 
 def soft_shrink(x, threshold=0.5):
-    """Soft shrink: ``x - threshold`` above it, ``x + threshold`` below ``-threshold``, else 0."""
+    """Soft shrink: ``x - threshold`` above it, ``x + threshold`` below ``-threshold``, else 0.
+
+    Example:
+        >>> lamina.ops.soft_shrink(np.array([-1.0, 0.3, 2.0]))
+        array([-0.5,  0. ,  1.5])
+    """
     if any_symbolic(x):
         return _same_float(x)
     return B.nn.soft_shrink(x, threshold=threshold)
 
 
 def threshold(x, threshold, default_value):
-    """``x`` where ``x > threshold``, else ``default_value``."""
+    """``x`` where ``x > threshold``, else ``default_value``.
+
+    Example:
+        >>> lamina.ops.threshold(np.array([-1.0, 0.5, 2.0]), 0.5, -9.0)
+        array([-9., -9.,  2.])
+    """
     if any_symbolic(x):
         return KerasTensor(shape_of(x), dtype_of(x))
     return B.nn.threshold(x, threshold, default_value)
@@ -282,7 +393,8 @@ def softmax(x, axis=-1):
     """Softmax along ``axis`` (a probability distribution that sums to 1).
 
     Example:
-        >>> lamina.ops.softmax(np.array([1.0, 2.0, 3.0])).sum()  # 1.0
+        >>> np.round(lamina.ops.softmax(np.array([1.0, 2.0, 3.0])), 3)
+        array([0.09 , 0.245, 0.665])
     """
     if isinstance(axis, (list, tuple)):
         raise ValueError(f"`ops.softmax`: `axis` must be a single int. Received: axis={axis!r}")
@@ -294,7 +406,12 @@ def softmax(x, axis=-1):
 
 
 def log_softmax(x, axis=-1):
-    """Logarithm of the softmax along ``axis``, computed stably."""
+    """Logarithm of the softmax along ``axis``, computed stably.
+
+    Example:
+        >>> np.round(lamina.ops.log_softmax(np.array([1.0, 2.0, 3.0])), 3)
+        array([-2.408, -1.408, -0.408])
+    """
     if len(shape_of(x)):
         _check_axis("log_softmax", x, axis)
     if any_symbolic(x):
@@ -303,7 +420,12 @@ def log_softmax(x, axis=-1):
 
 
 def sparsemax(x, axis=-1):
-    """Sparsemax: the Euclidean projection of ``x`` onto the probability simplex."""
+    """Sparsemax: the Euclidean projection of ``x`` onto the probability simplex.
+
+    Example:
+        >>> lamina.ops.sparsemax(np.array([0.5, 1.0, 1.5]))
+        array([0.  , 0.25, 0.75])
+    """
     _check_axis("sparsemax", x, axis)
     if any_symbolic(x):
         return _same_float(x)
@@ -404,6 +526,10 @@ def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None,
 
     ``kernel`` has shape ``(*kernel_size, in_channels, channel_multiplier)``; the output has
     ``in_channels * channel_multiplier`` channels.
+
+    Example:
+        >>> lamina.ops.depthwise_conv(np.ones((1, 5, 5, 3)), np.ones((3, 3, 3, 2))).shape
+        (1, 3, 3, 6)
     """
     kshape = shape_of(kernel)
     nd, strides, padding, data_format, dilation = _conv_setup(
@@ -434,7 +560,13 @@ def separable_conv(
     data_format=None,
     dilation_rate=1,
 ):
-    """Depthwise convolution followed by a 1x1 (pointwise) convolution."""
+    """Depthwise convolution followed by a 1x1 (pointwise) convolution.
+
+    Example:
+        >>> x, dk, pk = np.ones((1, 5, 5, 3)), np.ones((3, 3, 3, 2)), np.ones((1, 1, 6, 4))
+        >>> lamina.ops.separable_conv(x, dk, pk, padding="same").shape
+        (1, 5, 5, 4)
+    """
     if any_symbolic(inputs, depthwise_kernel, pointwise_kernel):
         x = depthwise_conv(inputs, depthwise_kernel, strides, padding, data_format, dilation_rate)
         return conv(x, pointwise_kernel, 1, "valid", data_format, 1)
@@ -466,6 +598,10 @@ def conv_transpose(
     ``kernel`` has shape ``(*kernel_size, out_channels, in_channels)``. Without
     ``output_padding`` the output length is ``n * stride`` ("same") or
     ``n * stride + max(kernel - stride, 0)`` ("valid").
+
+    Example:
+        >>> lamina.ops.conv_transpose(np.ones((1, 2, 1)), np.ones((3, 1, 1)), strides=2)[0, :, 0]
+        array([1., 1., 2., 1., 1.])
     """
     kshape = shape_of(kernel)
     nd, strides, padding, data_format, dilation = _conv_setup(
@@ -536,7 +672,12 @@ def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None)
 
 
 def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
-    """Average pooling; with ``"same"`` padding the padded positions are not counted."""
+    """Average pooling; with ``"same"`` padding the padded positions are not counted.
+
+    Example:
+        >>> lamina.ops.average_pool(np.array([1.0, 3.0, 5.0, 7.0]).reshape(1, 4, 1), 2)[0, :, 0]
+        array([2., 6.])
+    """
     return _pool_op("average_pool", inputs, pool_size, strides, padding, data_format)
 
 
@@ -556,7 +697,9 @@ def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
     """One-hot encoding of integer ``x``; out-of-range indices give all-zero rows.
 
     Example:
-        >>> lamina.ops.one_hot(np.array([0, 2]), 3)  # [[1, 0, 0], [0, 0, 1]]
+        >>> lamina.ops.one_hot(np.array([0, 2]), 3)
+        array([[1., 0., 0.],
+               [0., 0., 1.]], dtype=float32)
     """
     _check_classes("one_hot", num_classes)
     ndim = len(shape_of(x))
@@ -574,7 +717,13 @@ def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
 
 
 def multi_hot(inputs, num_classes=None, axis=-1, dtype=None, sparse=False, **kwargs):
-    """Multi-hot encoding: the classes present in each row of integer ``inputs``."""
+    """Multi-hot encoding: the classes present in each row of integer ``inputs``.
+
+    Example:
+        >>> lamina.ops.multi_hot(np.array([[0, 2], [1, 1]]), 3)
+        array([[1., 0., 1.],
+               [0., 1., 0.]], dtype=float32)
+    """
     if num_classes is None:
         num_classes = kwargs.pop("num_tokens", None)
     if kwargs:
@@ -612,7 +761,8 @@ def binary_crossentropy(target, output, from_logits=False):
     """Element-wise binary cross-entropy; probabilities are clipped to [eps, 1 - eps].
 
     Example:
-        >>> lamina.ops.binary_crossentropy(np.array([1.0, 0.0]), np.array([0.9, 0.2]))
+        >>> np.round(lamina.ops.binary_crossentropy(np.array([1.0, 0.0]), np.array([0.8, 0.5])), 4)
+        array([0.2231, 0.6931])
     """
     _check_same_shape("binary_crossentropy", target, output)
     if any_symbolic(target, output):
@@ -625,6 +775,10 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1):
 
     Without ``from_logits``, ``output`` is first divided by its sum along ``axis`` and clipped
     to [eps, 1 - eps], as in Keras.
+
+    Example:
+        >>> lamina.ops.categorical_crossentropy(np.array([[0.0, 1.0]]), np.array([[0.5, 0.5]]))
+        array([0.69314718])
     """
     _check_same_shape("categorical_crossentropy", target, output)
     if len(shape_of(output)) < 1:
@@ -638,7 +792,12 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1):
 
 
 def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
-    """Cross-entropy with integer class ``target`` (shape of ``output`` without ``axis``)."""
+    """Cross-entropy with integer class ``target`` (shape of ``output`` without ``axis``).
+
+    Example:
+        >>> lamina.ops.sparse_categorical_crossentropy(np.array([1]), np.array([[0.5, 0.5]]))
+        array([0.69314718])
+    """
     oshape, tshape = list(shape_of(output)), list(shape_of(target))
     if len(oshape) < 1:
         raise ValueError("`ops.sparse_categorical_crossentropy`: `output` must have rank >= 1.")
@@ -679,7 +838,8 @@ def moments(x, axes, keepdims=False, synchronized=False):
     """Mean and (population) variance of ``x`` over ``axes``.
 
     Example:
-        >>> mean, var = lamina.ops.moments(np.array([1.0, 2.0, 3.0]), axes=[0])
+        >>> lamina.ops.moments(np.array([1.0, 2.0, 4.0, 5.0]), axes=[0])
+        (array(3.), array(2.5))
     """
     axes = _normalize_axes("moments", x, axes)
     if any_symbolic(x):
@@ -695,7 +855,13 @@ def moments(x, axes, keepdims=False, synchronized=False):
 
 
 def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilon=1e-3):
-    """``(x - mean) / sqrt(variance + epsilon) * scale + offset``, statistics along ``axis``."""
+    """``(x - mean) / sqrt(variance + epsilon) * scale + offset``, statistics along ``axis``.
+
+    Example:
+        >>> x, mean, var = np.array([[1.0, 3.0]]), np.array([1.0, 1.0]), np.array([4.0, 4.0])
+        >>> lamina.ops.batch_normalization(x, mean, var, axis=-1, epsilon=0.0)
+        array([[0., 1.]])
+    """
     _check_axis("batch_normalization", x, axis)
     size = shape_of(x)[axis]
     for name, v in (("mean", mean), ("variance", variance), ("offset", offset), ("scale", scale)):
@@ -713,7 +879,12 @@ def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilo
 
 
 def normalize(x, axis=-1, order=2, epsilon=None):
-    """``x`` divided by its ``order``-norm along ``axis`` (at least ``epsilon``)."""
+    """``x`` divided by its ``order``-norm along ``axis`` (at least ``epsilon``).
+
+    Example:
+        >>> lamina.ops.normalize(np.array([3.0, 4.0]))
+        array([0.6, 0.8])
+    """
     if not isinstance(order, int) or isinstance(order, bool) or order < 1:
         raise ValueError(f"`ops.normalize`: `order` must be an int >= 1. Received: order={order!r}")
     if any_symbolic(x):
@@ -723,7 +894,12 @@ def normalize(x, axis=-1, order=2, epsilon=None):
 
 
 def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None):
-    """Layer normalization over ``axis`` (an int or a list), with optional scale and shift."""
+    """Layer normalization over ``axis`` (an int or a list), with optional scale and shift.
+
+    Example:
+        >>> np.round(lamina.ops.layer_normalization(np.array([1.0, 2.0, 3.0])), 3)
+        array([-1.225,  0.   ,  1.225])
+    """
     _normalize_axes("layer_normalization", x, axis)
     if any_symbolic(x, gamma, beta):
         return _same_float(x)
@@ -731,7 +907,12 @@ def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None):
 
 
 def rms_normalization(x, scale=None, axis=-1, epsilon=None):
-    """Root-mean-square normalization over ``axis``, with an optional ``scale``."""
+    """Root-mean-square normalization over ``axis``, with an optional ``scale``.
+
+    Example:
+        >>> np.round(lamina.ops.rms_normalization(np.array([3.0, 4.0])), 3)
+        array([0.849, 1.131])
+    """
     _normalize_axes("rms_normalization", x, axis)
     if any_symbolic(x, scale):
         return _same_float(x)
@@ -739,7 +920,12 @@ def rms_normalization(x, scale=None, axis=-1, epsilon=None):
 
 
 def psnr(x1, x2, max_val):
-    """Peak signal-to-noise ratio between two signals, in decibels."""
+    """Peak signal-to-noise ratio between two signals, in decibels.
+
+    Example:
+        >>> round(float(lamina.ops.psnr(np.zeros(4), np.full(4, 0.1), max_val=1.0)), 3)
+        20.0
+    """
     if tuple(shape_of(x1)) != tuple(shape_of(x2)):
         raise ValueError(
             f"`ops.psnr`: `x1` and `x2` must have the same shape. Received: "
