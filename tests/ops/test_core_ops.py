@@ -8,6 +8,7 @@ import pytest
 
 from lamina import ops
 from lamina.backend import KerasTensor
+from lamina.utils import tree
 from tests.conftest import BACKEND, requires_training, to_numpy
 from tests.helpers import backend_gradient
 
@@ -156,3 +157,58 @@ def test_stop_gradient_and_custom_gradient():
     np.testing.assert_allclose(grad, [2.0, 2.0])
     out = clipped_identity(ops.convert_to_tensor(np.array([3.0])))
     np.testing.assert_allclose(to_numpy(out), [3.0])
+
+
+def _compiled(fn):
+    """``fn`` as the backend compiles it (tf.function, jax.jit); eager on torch and NumPy."""
+    if BACKEND == "tensorflow":
+        import tensorflow as tf
+
+        return tf.function(fn)
+    if BACKEND == "jax":
+        import jax
+
+        return jax.jit(fn)
+    return fn
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_scan_compiled_matches_eager(reverse):
+    """Nested carry, several outputs, ``reverse`` and outputs of None, traced and eager."""
+    xs = {"a": X[:, 0], "b": X[:, 1:3]}
+
+    def step(carry, x):
+        total, count = carry
+        return (total + x["a"], count + 1), (total * 2.0, x["b"] + total)
+
+    def run(xs):
+        init = (ops.convert_to_tensor(np.float32(0)), ops.convert_to_tensor(np.int32(0)))
+        return ops.scan(step, init, xs, reverse=reverse)
+
+    def run_no_outputs(xs):
+        init = ops.convert_to_tensor(np.float32(0))
+        return ops.scan(lambda c, x: (c + x["a"], None), init, xs, reverse=reverse)
+
+    for fn in (run, run_no_outputs):
+        want, got = fn(xs), _compiled(fn)(xs)
+        assert (got[1] is None) == (want[1] is None) == (fn is run_no_outputs)
+        want = [v for v in tree.flatten(want) if v is not None]
+        got = [v for v in tree.flatten(got) if v is not None]
+        assert len(got) == len(want)
+        for g, w in zip(got, want):
+            np.testing.assert_allclose(to_numpy(g), to_numpy(w), rtol=1e-6)
+
+
+@pytest.mark.skipif(BACKEND != "tensorflow", reason="TensorFlow graphs")
+def test_scan_in_a_tf_graph_is_one_while_loop():
+    """The graph holds the step once: its size does not grow with the number of steps."""
+    import tensorflow as tf
+
+    def graph_size(n):
+        fn = tf.function(lambda x: ops.scan(lambda c, v: (c + v, c), np.float32(0), x))
+        graph = fn.get_concrete_function(tf.TensorSpec((n,), tf.float32)).graph
+        return len(graph.get_operations()), {op.type for op in graph.get_operations()}
+
+    (small, kinds), (large, _) = graph_size(4), graph_size(400)
+    assert "While" in kinds or "StatelessWhile" in kinds
+    assert small == large

@@ -38,6 +38,19 @@ def load(module: str):
         raise
 
 
+def optional(module: str):
+    """The active backend's optional module ``module`` (e.g. "rnn", fused recurrent kernels),
+    or None when this backend has none."""
+    if module not in _LOADED:
+        try:
+            _LOADED[module] = importlib.import_module(f"lamina.backend.{NAME}.{module}")
+        except ModuleNotFoundError as e:
+            if e.name != f"lamina.backend.{NAME}.{module}":
+                raise
+            _LOADED[module] = None
+    return _LOADED[module]
+
+
 core = load("core")
 numpy = load("numpy")
 nn = load("nn")

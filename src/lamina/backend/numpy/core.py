@@ -26,6 +26,18 @@ class Variable(_BaseVariable):
 
 
 def convert_to_tensor(x, dtype=None, sparse=None):
+    """``x`` (array-like, Python scalar, `Variable` or tensor) as the backend's tensor type.
+
+    ``dtype``, when given, casts the result; Python scalars and lists of them get Keras 3's
+    default dtypes (``int32`` for ints, `lamina.config.floatx()` for floats).
+
+    Example:
+        >>> x = lamina.backend.convert_to_tensor([1, 2, 3], dtype="float32")
+        >>> lamina.backend.is_tensor(x)
+        True
+        >>> lamina.backend.convert_to_numpy(x)
+        array([1., 2., 3.], dtype=float32)
+    """
     if isinstance(x, Variable):
         x = x.value
     if dtype is not None:
@@ -51,6 +63,13 @@ def _holds_float64(x):
 
 
 def convert_to_numpy(x):
+    """``x`` (a tensor, `Variable` or array-like) as a NumPy array, copied to the host if needed.
+
+    Example:
+        >>> lamina.backend.convert_to_numpy(lamina.ops.ones((2, 2)))
+        array([[1., 1.],
+               [1., 1.]], dtype=float32)
+    """
     if isinstance(x, np.ndarray):
         return x
     if isinstance(x, _BaseVariable):
@@ -63,6 +82,14 @@ def convert_to_numpy(x):
 
 
 def is_tensor(x):
+    """True when ``x`` is the backend's own tensor type (a NumPy array on the NumPy backend).
+
+    Example:
+        >>> lamina.backend.is_tensor(lamina.ops.ones((2,)))
+        True
+        >>> lamina.backend.is_tensor([1.0, 2.0])
+        False
+    """
     return isinstance(x, np.ndarray)
 
 
@@ -71,6 +98,13 @@ def shape(x):
 
 
 def cast(x, dtype):
+    """``x`` as a tensor of ``dtype``; floats cast to ints are truncated toward zero.
+
+    Example:
+        >>> x = lamina.backend.cast(np.array([1.7, -2.5]), "int32")
+        >>> lamina.backend.convert_to_numpy(x)
+        array([ 1, -2], dtype=int32)
+    """
     dtype = dtypes.to_numpy_dtype(dtypes.standardize_dtype(dtype))
     x = convert_to_tensor(x)
     return x if x.dtype == dtype else x.astype(dtype)

@@ -50,6 +50,18 @@ tf.register_tensor_conversion_function(
 
 
 def convert_to_tensor(x, dtype=None, sparse=None):
+    """``x`` (array-like, Python scalar, `Variable` or tensor) as the backend's tensor type.
+
+    ``dtype``, when given, casts the result; Python scalars and lists of them get Keras 3's
+    default dtypes (``int32`` for ints, `lamina.config.floatx()` for floats).
+
+    Example:
+        >>> x = lamina.backend.convert_to_tensor([1, 2, 3], dtype="float32")
+        >>> lamina.backend.is_tensor(x)
+        True
+        >>> lamina.backend.convert_to_numpy(x)
+        array([1., 2., 3.], dtype=float32)
+    """
     if dtype is not None:
         dtype = to_tf_dtype(dtype)
     if isinstance(x, (tf.Tensor, tf.Variable)):
@@ -74,6 +86,13 @@ def convert_to_tensor(x, dtype=None, sparse=None):
 
 
 def convert_to_numpy(x):
+    """``x`` (a tensor, `Variable` or array-like) as a NumPy array, copied to the host if needed.
+
+    Example:
+        >>> lamina.backend.convert_to_numpy(lamina.ops.ones((2, 2)))
+        array([[1., 1.],
+               [1., 1.]], dtype=float32)
+    """
     if isinstance(x, _BaseVariable):
         x = x.value
     if isinstance(x, tf.SparseTensor):
@@ -84,6 +103,14 @@ def convert_to_numpy(x):
 
 
 def is_tensor(x):
+    """True when ``x`` is the backend's own tensor type (a NumPy array on the NumPy backend).
+
+    Example:
+        >>> lamina.backend.is_tensor(lamina.ops.ones((2,)))
+        True
+        >>> lamina.backend.is_tensor([1.0, 2.0])
+        False
+    """
     return tf.is_tensor(x)
 
 
@@ -97,6 +124,13 @@ def shape(x):
 
 
 def cast(x, dtype):
+    """``x`` as a tensor of ``dtype``; floats cast to ints are truncated toward zero.
+
+    Example:
+        >>> x = lamina.backend.cast(np.array([1.7, -2.5]), "int32")
+        >>> lamina.backend.convert_to_numpy(x)
+        array([ 1, -2], dtype=int32)
+    """
     return convert_to_tensor(x, dtype)
 
 
@@ -131,6 +165,8 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
     else:
         xs_flat = [convert_to_tensor(a) for a in tree.flatten(xs)]
         n = xs_flat[0].shape[0] if xs_flat else length
+    if not tf.executing_eagerly() and unroll is not True:
+        return _graph_scan(f, init, xs, xs_flat, n, reverse)
     carry, ys = init, []
     order = range(n - 1, -1, -1) if reverse else range(n)
     for i in order:
@@ -142,6 +178,47 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
     if not ys or ys[0] is None:
         return carry, None
     return carry, tree.map_structure(lambda *a: tf.stack(a), *ys)
+
+
+def _graph_scan(f, init, xs, xs_flat, n, reverse):
+    """`scan` inside a TensorFlow graph: one ``tf.while_loop`` over TensorArrays, so the graph
+    holds the step once whatever the number of steps (a Python loop would unroll it)."""
+    from lamina.utils import tree
+
+    if n is None:
+        n = tf.shape(xs_flat[0])[0]
+
+    def x_at(i):
+        return None if xs is None else tree.pack_sequence_as(xs, [a[i] for a in xs_flat])
+
+    def index(i):
+        return n - 1 - i if reverse else i
+
+    # The first step runs outside the loop: it gives the outputs' dtypes and shapes and the
+    # carry's dtypes after one step (the loop's invariants).
+    carry, y = f(init, x_at(index(0)))
+    flat_y = [tf.convert_to_tensor(v) for v in tree.flatten(y)] if y is not None else []
+    arrays = [
+        tf.TensorArray(v.dtype, size=n, element_shape=v.shape).write(index(0), v) for v in flat_y
+    ]
+    flat_carry = [tf.convert_to_tensor(c) for c in tree.flatten(carry)]
+
+    def body(i, arrays, flat):
+        new_carry, y = f(tree.pack_sequence_as(carry, list(flat)), x_at(index(i)))
+        new_flat = [
+            tf.ensure_shape(tf.cast(c, o.dtype), o.shape)
+            for c, o in zip(tree.flatten(new_carry), flat_carry)
+        ]
+        ys = tree.flatten(y) if y is not None else []
+        return i + 1, [a.write(index(i), v) for a, v in zip(arrays, ys)], new_flat
+
+    _, arrays, flat_carry = tf.while_loop(
+        lambda i, *_: i < n, body, (tf.constant(1), arrays, flat_carry)
+    )
+    carry = tree.pack_sequence_as(carry, list(flat_carry))
+    if y is None:
+        return carry, None
+    return carry, tree.pack_sequence_as(y, [a.stack() for a in arrays])
 
 
 def stop_gradient(x):

@@ -83,6 +83,18 @@ class Variable(_BaseVariable):
 
 
 def convert_to_tensor(x, dtype=None, sparse=None):
+    """``x`` (array-like, Python scalar, `Variable` or tensor) as the backend's tensor type.
+
+    ``dtype``, when given, casts the result; Python scalars and lists of them get Keras 3's
+    default dtypes (``int32`` for ints, `lamina.config.floatx()` for floats).
+
+    Example:
+        >>> x = lamina.backend.convert_to_tensor([1, 2, 3], dtype="float32")
+        >>> lamina.backend.is_tensor(x)
+        True
+        >>> lamina.backend.convert_to_numpy(x)
+        array([1., 2., 3.], dtype=float32)
+    """
     if type(x) is torch.Tensor or type(x) is torch.nn.Parameter:
         if dtype is None:
             return x
@@ -116,6 +128,13 @@ def convert_to_tensor(x, dtype=None, sparse=None):
 
 
 def convert_to_numpy(x):
+    """``x`` (a tensor, `Variable` or array-like) as a NumPy array, copied to the host if needed.
+
+    Example:
+        >>> lamina.backend.convert_to_numpy(lamina.ops.ones((2, 2)))
+        array([[1., 1.],
+               [1., 1.]], dtype=float32)
+    """
     if isinstance(x, _BaseVariable):
         x = x.value
     if isinstance(x, torch.Tensor):
@@ -129,6 +148,14 @@ def convert_to_numpy(x):
 
 
 def is_tensor(x):
+    """True when ``x`` is the backend's own tensor type (a NumPy array on the NumPy backend).
+
+    Example:
+        >>> lamina.backend.is_tensor(lamina.ops.ones((2,)))
+        True
+        >>> lamina.backend.is_tensor([1.0, 2.0])
+        False
+    """
     return isinstance(x, torch.Tensor)
 
 
@@ -137,6 +164,13 @@ def shape(x):
 
 
 def cast(x, dtype):
+    """``x`` as a tensor of ``dtype``; floats cast to ints are truncated toward zero.
+
+    Example:
+        >>> x = lamina.backend.cast(np.array([1.7, -2.5]), "int32")
+        >>> lamina.backend.convert_to_numpy(x)
+        array([ 1, -2], dtype=int32)
+    """
     return convert_to_tensor(x, dtype)
 
 
@@ -171,6 +205,7 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
         n = length
         items = [None] * n
     else:
+        xs = tree.map_structure(convert_to_tensor, xs)
         flat = tree.flatten(xs)
         n = flat[0].shape[0] if flat else length
         items = [tree.map_structure(lambda a, i=i: a[i], xs) for i in range(n)]

@@ -22,7 +22,9 @@ class GRU(CellLayer):
         use_bias, initializers, regularizers, constraints, dropout, recurrent_dropout, seed:
             as `GRUCell`.
         return_sequences, return_state, go_backwards, stateful, unroll: as `RNN`.
-        use_cudnn: accepted for compatibility with Keras; ignored.
+        use_cudnn: "auto" (default) runs the backend's fused kernel when the call's options fit
+            it (PyTorch: ``torch.gru``, cuDNN on CUDA; see the README), True requires it
+            (error otherwise), False always runs the generic loop.
 
     Input shape:
         ``(batch, time, features)``.
@@ -67,3 +69,12 @@ class GRU(CellLayer):
         **kwargs,
     ):
         super().__init__(dict(locals()), **kwargs)
+
+    def _fused_misfit(self, mask, training):
+        if not self.cell.reset_after:
+            return "reset_after=False"
+        return super()._fused_misfit(mask, training)
+
+    def _run_fused(self, kernels, inputs, initial_state):
+        cell = self.cell
+        return kernels.gru(inputs, initial_state[0], cell.kernel, cell.recurrent_kernel, cell.bias)

@@ -19,7 +19,9 @@ class LSTM(CellLayer):
         use_bias, initializers, regularizers, constraints, dropout, recurrent_dropout, seed:
             as `LSTMCell`.
         return_sequences, return_state, go_backwards, stateful, unroll: as `RNN`.
-        use_cudnn: accepted for compatibility with Keras; ignored.
+        use_cudnn: "auto" (default) runs the backend's fused kernel when the call's options fit
+            it (PyTorch: ``torch.lstm``, cuDNN on CUDA; see the README), True requires it
+            (error otherwise), False always runs the generic loop.
 
     Input shape:
         ``(batch, time, features)``.
@@ -65,3 +67,8 @@ class LSTM(CellLayer):
         **kwargs,
     ):
         super().__init__(dict(locals()), **kwargs)
+
+    def _run_fused(self, kernels, inputs, initial_state):
+        cell = self.cell
+        h, c = initial_state
+        return kernels.lstm(inputs, h, c, cell.kernel, cell.recurrent_kernel, cell.bias)

@@ -1,8 +1,8 @@
 """`RNN`: runs any recurrent cell over the time axis, and `_scan`, the time loop itself.
 
-The loop is written once here (`_scan`): ``jax.lax.scan`` (via `ops.scan`) under a JAX trace,
-``tf.while_loop`` inside TensorFlow graphs, and a Python loop on eager values, on torch and
-NumPy, and with ``unroll=True`` everywhere.
+The loop is written once here (`_scan`): `ops.scan` inside traced code (``jax.lax.scan`` under
+a JAX trace, one ``tf.while_loop`` inside TensorFlow graphs) and a Python loop on eager values,
+on torch and NumPy, and with ``unroll=True`` everywhere.
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ def _expand_mask(m, x):
 
 
 def _loop_kind(x):
-    """How to run the loop for input ``x``: "scan" (``ops.scan``), "while" (``tf.while_loop``)
-    or "python". The one framework switch of the RNN package (see the module doc): compiled
-    loops inside traced code, a plain Python loop on eager values (no per-call compilation)."""
+    """How to run the loop for input ``x``: "scan" (`ops.scan`) or "python". The one framework
+    switch of the RNN package (see the module doc): compiled loops inside traced code, a plain
+    Python loop on eager values (no per-call compilation)."""
     name = backend.backend()
     if name == "jax":
         import jax
@@ -35,7 +35,7 @@ def _loop_kind(x):
     if name == "tensorflow":
         import tensorflow as tf
 
-        return "python" if tf.executing_eagerly() else "while"
+        return "python" if tf.executing_eagerly() else "scan"
     return "scan"
 
 
@@ -100,8 +100,6 @@ def _scan(
             carry, out = body(carry, x if masks is None else (x, masks[t]))
             outs.append(out)
         outputs = ops.stack(outs, axis=0)
-    elif kind == "while":
-        carry, outputs = _tf_while_scan(body, carry, xs)
     else:
         carry, outputs = ops.scan(body, carry, xs)
     states = carry if mask is None else carry[0]
@@ -114,43 +112,6 @@ def _time_mask(mask, outputs):
     """A (time, batch) mask shaped to broadcast against ``outputs`` (time, batch, ...)."""
     rank = len(outputs.shape)
     return ops.reshape(mask, tuple(ops.shape(mask)) + (1,) * (rank - 2))
-
-
-def _tf_while_scan(body, carry, xs):
-    """`ops.scan` as a ``tf.while_loop`` (inside TensorFlow graphs: no unrolling)."""
-    import tensorflow as tf
-
-    flat_xs = [tf.convert_to_tensor(a) for a in tree.flatten(xs)]
-    n = tf.shape(flat_xs[0])[0]
-
-    def x_at(i):
-        return tree.pack_sequence_as(xs, [a[i] for a in flat_xs])
-
-    # The first step runs outside the loop: it gives the output's dtype and shape.
-    carry, out0 = body(carry, x_at(0))
-    out0 = tf.convert_to_tensor(out0)
-    array = tf.TensorArray(out0.dtype, size=n, element_shape=out0.shape).write(0, out0)
-    flat_carry = [tf.convert_to_tensor(c) for c in tree.flatten(carry)]
-
-    def loop_body(i, array, *flat):
-        new_carry, out = body(tree.pack_sequence_as(carry, list(flat)), x_at(i))
-        flat_new = [
-            tf.reshape(tf.cast(c, o.dtype), tf.shape(o))
-            for c, o in zip(tree.flatten(new_carry), flat)
-        ]
-        return (i + 1, array.write(i, out), *flat_new)
-
-    result = tf.while_loop(
-        lambda i, *_: i < n,
-        loop_body,
-        (tf.constant(1), array, *flat_carry),
-        shape_invariants=(
-            tf.TensorShape([]),
-            tf.TensorShape(None),
-            *[c.shape for c in flat_carry],
-        ),
-    )
-    return tree.pack_sequence_as(carry, list(result[2:])), result[1].stack()
 
 
 class RNN(Layer):

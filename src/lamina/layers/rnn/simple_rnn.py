@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from lamina import activations
 from lamina.layers.rnn._layer_args import CellLayer
 from lamina.layers.rnn.cells import SimpleRNNCell
 
@@ -30,6 +31,7 @@ class SimpleRNN(CellLayer):
     """
 
     _cell_class = SimpleRNNCell
+    _fused_activations = (activations.tanh, activations.relu)
 
     def __init__(
         self,
@@ -58,3 +60,10 @@ class SimpleRNN(CellLayer):
         **kwargs,
     ):
         super().__init__(dict(locals()), **kwargs)
+
+    def _run_fused(self, kernels, inputs, initial_state):
+        cell = self.cell
+        kind = "relu" if cell.activation is activations.relu else "tanh"
+        return kernels.simple_rnn(
+            inputs, initial_state[0], cell.kernel, cell.recurrent_kernel, cell.bias, kind
+        )
