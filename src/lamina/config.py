@@ -18,7 +18,17 @@ _DATA_FORMATS = ("channels_last", "channels_first")
 
 
 def lamina_home() -> str:
-    """The folder for Lamina's config file, dataset cache and downloads."""
+    """The folder for Lamina's config file, dataset cache and downloads.
+
+    ``$LAMINA_HOME`` when set, else ``~/.lamina``.
+
+    Example:
+        >>> import os
+        >>> from unittest import mock
+        >>> with mock.patch.dict(os.environ, {"LAMINA_HOME": "/data/lamina"}):
+        ...     print(lamina.config.lamina_home())
+        /data/lamina
+    """
     return os.path.expanduser(os.environ.get("LAMINA_HOME", os.path.join("~", ".lamina")))
 
 
@@ -66,20 +76,46 @@ _IMAGE_DATA_FORMAT = _file_config.get("image_data_format", "channels_last")
 
 
 def backend() -> str:
-    """The name of the active backend: ``"jax"``, ``"torch"``, ``"tensorflow"`` or ``"numpy"``."""
+    """The name of the active backend: ``"jax"``, ``"torch"``, ``"tensorflow"`` or ``"numpy"``.
+
+    Example:
+        >>> lamina.config.backend() in ("jax", "torch", "tensorflow", "numpy")
+        True
+    """
     return _BACKEND
 
 
 def install_extra(name: str) -> str | None:
+    """The ``pip`` extra that installs backend ``name``'s framework (``None``: nothing to add).
+
+    Example:
+        >>> lamina.config.install_extra("jax")
+        'jax'
+        >>> print(lamina.config.install_extra("numpy"))
+        None
+    """
     return _INSTALL_EXTRA.get(name)
 
 
 def floatx() -> str:
-    """The default float dtype, ``"float32"`` unless changed with `set_floatx`."""
+    """The default float dtype, ``"float32"`` unless changed with `set_floatx`.
+
+    Example:
+        >>> lamina.config.floatx()
+        'float32'
+    """
     return _FLOATX
 
 
 def set_floatx(value: str) -> None:
+    """Sets the default float dtype: ``"float16"``, ``"bfloat16"``, ``"float32"`` or ``"float64"``.
+
+    Example:
+        >>> lamina.config.set_floatx("float64")
+        >>> lamina.ops.convert_to_numpy(lamina.ops.ones((2,))).dtype
+        dtype('float64')
+        >>> lamina.config.set_floatx("float32")  # back to the default
+    """
     global _FLOATX
     value = str(value)
     if value not in _FLOAT_TYPES:
@@ -88,21 +124,47 @@ def set_floatx(value: str) -> None:
 
 
 def epsilon() -> float:
-    """The fuzz factor used to avoid division by zero, 1e-7 by default."""
+    """The fuzz factor used to avoid division by zero, 1e-7 by default.
+
+    Example:
+        >>> lamina.config.epsilon()
+        1e-07
+    """
     return _EPSILON
 
 
 def set_epsilon(value: float) -> None:
+    """Sets the fuzz factor returned by `epsilon`.
+
+    Example:
+        >>> lamina.config.set_epsilon(1e-5)
+        >>> lamina.config.epsilon()
+        1e-05
+        >>> lamina.config.set_epsilon(1e-7)  # back to the default
+    """
     global _EPSILON
     _EPSILON = float(value)
 
 
 def image_data_format() -> str:
-    """``"channels_last"`` (default) or ``"channels_first"``."""
+    """``"channels_last"`` (default) or ``"channels_first"``.
+
+    Example:
+        >>> lamina.config.image_data_format()
+        'channels_last'
+    """
     return _IMAGE_DATA_FORMAT
 
 
 def set_image_data_format(data_format: str) -> None:
+    """Sets the default layout of image layers: ``"channels_last"`` or ``"channels_first"``.
+
+    Example:
+        >>> lamina.config.set_image_data_format("channels_first")
+        >>> lamina.layers.Conv2D(4, 3)(np.ones((1, 3, 8, 8))).shape
+        (1, 4, 6, 6)
+        >>> lamina.config.set_image_data_format("channels_last")  # back to the default
+    """
     global _IMAGE_DATA_FORMAT
     data_format = str(data_format).lower()
     if data_format not in _DATA_FORMATS:
@@ -113,6 +175,14 @@ def set_image_data_format(data_format: str) -> None:
 
 
 def standardize_data_format(data_format: str | None) -> str:
+    """``data_format`` checked and lower-cased; ``None`` gives `image_data_format()`.
+
+    Example:
+        >>> lamina.config.standardize_data_format(None)
+        'channels_last'
+        >>> lamina.config.standardize_data_format("Channels_First")
+        'channels_first'
+    """
     if data_format is None:
         return image_data_format()
     data_format = str(data_format).lower()

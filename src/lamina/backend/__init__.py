@@ -32,7 +32,12 @@ cast = core.cast
 
 
 def backend() -> str:
-    """The name of the active backend."""
+    """The name of the active backend.
+
+    Example:
+        >>> lamina.backend.backend() == lamina.config.backend()
+        True
+    """
     return _NAME
 
 

@@ -65,6 +65,11 @@ def deserialize(config, custom_objects: dict | None = None):
     Args:
         config: a dict with ``class_name`` and ``config``, or a name such as ``"max_norm"``.
         custom_objects: extra classes by name, for constraints defined by the user.
+
+    Example:
+        >>> config = lamina.constraints.serialize(lamina.constraints.MaxNorm(3.0))
+        >>> lamina.constraints.deserialize(config)
+        MaxNorm(max_value=3.0, axis=0)
     """
     if isinstance(config, str):
         config = {"class_name": config, "config": {}}

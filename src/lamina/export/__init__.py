@@ -32,6 +32,15 @@ def export_model(model, filepath, format="onnx", input_signature=None, verbose=T
 
     Returns:
         ``filepath``.
+
+    Example:
+        >>> inputs = lamina.Input((4,), name="features")
+        >>> outputs = lamina.layers.Dense(2, name="scores")(inputs)
+        >>> model = lamina.Model(inputs, outputs, name="mlp")
+        >>> lamina.export.export_model(model, "model.onnx")
+        Exported Functional model 'mlp' to ONNX: model.onnx (3 nodes, opset 17, inputs features;
+        outputs scores).
+        'model.onnx'
     """
     if format == "onnx":
         try:

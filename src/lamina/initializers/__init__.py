@@ -136,6 +136,11 @@ def deserialize(config, custom_objects: dict | None = None):
     Args:
         config: a dict with ``class_name`` and ``config``, or a name such as ``"he_normal"``.
         custom_objects: extra classes by name, for initializers defined by the user.
+
+    Example:
+        >>> config = lamina.initializers.serialize(lamina.initializers.RandomNormal(seed=1))
+        >>> lamina.initializers.deserialize(config)
+        RandomNormal(seed=1, mean=0.0, stddev=0.05)
     """
     if isinstance(config, str):
         config = {"class_name": config, "config": {}}

@@ -42,6 +42,14 @@ class RandomInitializer(Initializer):
         seed: an int (the same values on each call), ``None`` (a seed drawn at construction from
             the stream that `lamina.utils.set_random_seed` reseeds) or a
             `lamina.random.SeedGenerator` (new values on each call).
+
+    Example:
+        >>> fixed = lamina.initializers.RandomNormal(seed=1)  # a RandomInitializer
+        >>> bool((lamina.ops.convert_to_numpy(fixed((2, 2))) == fixed((2, 2))).all())
+        True
+        >>> fresh = lamina.initializers.RandomNormal(seed=lamina.random.SeedGenerator(1))
+        >>> bool((lamina.ops.convert_to_numpy(fresh((2, 2))) != fresh((2, 2))).any())
+        True
     """
 
     def __init__(self, seed=None):
@@ -402,6 +410,12 @@ def compute_fans(shape, input_axes=None, output_axes=None) -> tuple[int, int]:
     Rank 0: ``(1, 1)``; rank 1: ``(n, n)``; rank 2: ``(rows, cols)``; convolution kernels
     ``(*spatial, in, out)``: the receptive field size times ``in`` and times ``out``. Explicit
     ``input_axes`` and ``output_axes`` multiply the sizes of those axes instead.
+
+    Example:
+        >>> lamina.initializers.compute_fans((4, 5))
+        (4, 5)
+        >>> lamina.initializers.compute_fans((3, 3, 16, 32))  # a Conv2D kernel
+        (144, 288)
     """
     shape = tuple(shape)
     if input_axes is not None and output_axes is not None:

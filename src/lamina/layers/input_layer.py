@@ -9,7 +9,15 @@ from lamina.layers.node import Node
 
 
 class InputLayer(Layer):
-    """The layer behind `lamina.Input`; it holds the model's symbolic input tensor."""
+    """The layer behind `lamina.Input`; it holds the model's symbolic input tensor.
+
+    Example:
+        >>> layer = lamina.layers.InputLayer(shape=(3,))
+        >>> layer.batch_shape
+        (None, 3)
+        >>> lamina.Sequential([layer, lamina.layers.Dense(2)]).output_shape
+        (None, 2)
+    """
 
     def __init__(
         self,

@@ -7,7 +7,21 @@ from lamina.utils import tree
 
 class InputSpec:
     """Constraints on a layer input: ``ndim``, ``min_ndim``, ``max_ndim``, ``axes`` {axis: size},
-    ``shape`` (None for any size), ``dtype``."""
+    ``shape`` (None for any size), ``dtype``.
+
+    Example:
+        >>> class Pairs(lamina.layers.Layer):
+        ...     def __init__(self):
+        ...         super().__init__()
+        ...         self.input_spec = lamina.InputSpec(ndim=2, axes={-1: 2})
+        ...     def call(self, x):
+        ...         return x
+        >>> Pairs()(np.ones((3, 5)))
+        Traceback (most recent call last):
+        ...
+        ValueError: Input 0 of layer 'pairs' is incompatible with the layer: expected axis -1 of
+        the input to have size 2, but received input with shape (3, 5)
+    """
 
     def __init__(
         self,

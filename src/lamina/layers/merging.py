@@ -424,40 +424,88 @@ def _l2_normalize(x, axis):
 
 
 def concatenate(inputs, axis=-1, **kwargs):
-    """Functional form of `Concatenate`: ``concatenate([a, b], axis=-1)``."""
+    """Functional form of `Concatenate`: ``concatenate([a, b], axis=-1)``.
+
+    Example:
+        >>> a, b = lamina.Input((3,)), lamina.Input((4,))
+        >>> lamina.layers.concatenate([a, b]).shape
+        (None, 7)
+    """
     return Concatenate(axis=axis, **kwargs)(inputs)
 
 
 def add(inputs, **kwargs):
-    """Functional form of `Add`."""
+    """Functional form of `Add`.
+
+    Example:
+        >>> a, b = np.array([[1.0, 5.0]]), np.array([[3.0, 2.0]])
+        >>> lamina.layers.add([a, b])
+        array([[4., 7.]], dtype=float32)
+    """
     return Add(**kwargs)(inputs)
 
 
 def subtract(inputs, **kwargs):
-    """Functional form of `Subtract`."""
+    """Functional form of `Subtract`.
+
+    Example:
+        >>> a, b = np.array([[1.0, 5.0]]), np.array([[3.0, 2.0]])
+        >>> lamina.layers.subtract([a, b])
+        array([[-2.,  3.]], dtype=float32)
+    """
     return Subtract(**kwargs)(inputs)
 
 
 def multiply(inputs, **kwargs):
-    """Functional form of `Multiply`."""
+    """Functional form of `Multiply`.
+
+    Example:
+        >>> a, b = np.array([[1.0, 5.0]]), np.array([[3.0, 2.0]])
+        >>> lamina.layers.multiply([a, b])
+        array([[ 3., 10.]], dtype=float32)
+    """
     return Multiply(**kwargs)(inputs)
 
 
 def average(inputs, **kwargs):
-    """Functional form of `Average`."""
+    """Functional form of `Average`.
+
+    Example:
+        >>> a, b = np.array([[1.0, 5.0]]), np.array([[3.0, 2.0]])
+        >>> lamina.layers.average([a, b])
+        array([[2. , 3.5]], dtype=float32)
+    """
     return Average(**kwargs)(inputs)
 
 
 def maximum(inputs, **kwargs):
-    """Functional form of `Maximum`."""
+    """Functional form of `Maximum`.
+
+    Example:
+        >>> a, b = np.array([[1.0, 5.0]]), np.array([[3.0, 2.0]])
+        >>> lamina.layers.maximum([a, b])
+        array([[3., 5.]], dtype=float32)
+    """
     return Maximum(**kwargs)(inputs)
 
 
 def minimum(inputs, **kwargs):
-    """Functional form of `Minimum`."""
+    """Functional form of `Minimum`.
+
+    Example:
+        >>> a, b = np.array([[1.0, 5.0]]), np.array([[3.0, 2.0]])
+        >>> lamina.layers.minimum([a, b])
+        array([[1., 2.]], dtype=float32)
+    """
     return Minimum(**kwargs)(inputs)
 
 
 def dot(inputs, axes=-1, **kwargs):
-    """Functional form of `Dot`."""
+    """Functional form of `Dot`.
+
+    Example:
+        >>> a, b = np.array([[1.0, 5.0]]), np.array([[3.0, 2.0]])
+        >>> lamina.layers.dot([a, b], axes=1)
+        array([[13.]], dtype=float32)
+    """
     return Dot(axes=axes, **kwargs)(inputs)

@@ -13,7 +13,16 @@ from lamina.utils import tree
 
 
 class Functional(Model):
-    """Built by ``lamina.Model(inputs, outputs)``; see `Model`."""
+    """Built by ``lamina.Model(inputs, outputs)``; see `Model`.
+
+    Example:
+        >>> inputs = lamina.Input((3,))
+        >>> model = lamina.Model(inputs, lamina.layers.Dense(2)(inputs))
+        >>> isinstance(model, lamina.Functional)
+        True
+        >>> model(np.ones((4, 3))).shape
+        (4, 2)
+    """
 
     def __init__(self, inputs, outputs, name=None, trainable=True, **kwargs):
         Model.__init__(self, name=name, trainable=trainable, **kwargs)

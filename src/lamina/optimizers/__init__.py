@@ -23,7 +23,13 @@ ALL_OBJECTS_DICT = {cls.__name__.lower(): cls for cls in ALL_OBJECTS if cls is n
 
 
 def serialize(optimizer) -> dict:
-    """An optimizer's JSON-ready config: ``{"class_name": ..., "config": {...}, ...}``."""
+    """An optimizer's JSON-ready config: ``{"class_name": ..., "config": {...}, ...}``.
+
+    Example:
+        >>> config = lamina.optimizers.serialize(lamina.optimizers.SGD(learning_rate=0.5))
+        >>> config["class_name"], config["config"]["learning_rate"]
+        ('SGD', 0.5)
+    """
     from lamina.saving.serialization import serialize_object
 
     if not isinstance(optimizer, Optimizer):
@@ -34,7 +40,13 @@ def serialize(optimizer) -> dict:
 
 
 def deserialize(config, custom_objects=None) -> Optimizer:
-    """The optimizer a `serialize` config describes (class names are case-insensitive)."""
+    """The optimizer a `serialize` config describes (class names are case-insensitive).
+
+    Example:
+        >>> opt = lamina.optimizers.deserialize({"class_name": "adam", "config": {"learning_rate": 0.5}})
+        >>> opt, float(opt.learning_rate)
+        (<Adam name=...>, 0.5)
+    """
     from lamina.saving.serialization import deserialize_object
 
     if isinstance(config, dict) and isinstance(config.get("class_name"), str):

@@ -23,6 +23,15 @@ class Optimizer:
         clipnorm: clip each gradient to this norm. clipvalue: clip each gradient element.
         global_clipnorm: clip all gradients together to this global norm.
         name: the optimizer's name (prefix of its variables' paths).
+
+    Example:
+        >>> class PlainSGD(lamina.optimizers.Optimizer):
+        ...     def update_step(self, gradient, variable, learning_rate):
+        ...         variable.assign(variable - learning_rate * gradient)
+        >>> w = lamina.Variable(np.ones((2,)), name="w")
+        >>> _ = PlainSGD(learning_rate=0.5).apply([np.ones((2,))], [w])
+        >>> w.numpy()
+        array([0.5, 0.5])
     """
 
     def __init__(

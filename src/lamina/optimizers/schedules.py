@@ -8,7 +8,20 @@ from lamina import ops
 
 
 class LearningRateSchedule:
-    """Base class: ``schedule(step)`` returns the learning rate for that step (a tensor)."""
+    """Base class: ``schedule(step)`` returns the learning rate for that step (a tensor).
+
+    Example:
+        >>> class InverseStep(lamina.optimizers.schedules.LearningRateSchedule):
+        ...     def __init__(self, initial_learning_rate):
+        ...         self.initial_learning_rate = initial_learning_rate
+        ...     def __call__(self, step):
+        ...         return self.initial_learning_rate / (step + 1)
+        >>> opt = lamina.optimizers.SGD(learning_rate=InverseStep(0.5))
+        >>> w = lamina.Variable(np.ones((2,)), name="w")
+        >>> _ = opt.apply([np.ones((2,))], [w])  # step 0: rate 0.5
+        >>> float(opt.learning_rate)  # step 1
+        0.25
+    """
 
     def __call__(self, step):
         raise TypeError(f"{type(self).__name__} must define `__call__(self, step)`.")
@@ -385,14 +398,28 @@ class CosineDecayRestarts(LearningRateSchedule):
 
 
 def serialize(learning_rate_schedule) -> dict:
-    """A schedule's JSON-ready config (``class_name``, ``config``, ...)."""
+    """A schedule's JSON-ready config (``class_name``, ``config``, ...).
+
+    Example:
+        >>> s = lamina.optimizers.schedules.ExponentialDecay(0.5, decay_steps=10, decay_rate=0.5)
+        >>> config = lamina.optimizers.schedules.serialize(s)
+        >>> config["class_name"], config["config"]["decay_steps"]
+        ('ExponentialDecay', 10)
+    """
     from lamina.saving.serialization import serialize_object
 
     return serialize_object(learning_rate_schedule)
 
 
 def deserialize(config, custom_objects=None):
-    """The schedule a `serialize` config describes."""
+    """The schedule a `serialize` config describes.
+
+    Example:
+        >>> s = lamina.optimizers.schedules.ExponentialDecay(0.5, decay_steps=10, decay_rate=0.5)
+        >>> config = lamina.optimizers.schedules.serialize(s)
+        >>> float(lamina.optimizers.schedules.deserialize(config)(10))
+        0.25
+    """
     from lamina.saving.serialization import deserialize_object
 
     return deserialize_object(config, custom_objects)

@@ -82,13 +82,27 @@ def normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
 
 
 def uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
-    """Samples from a uniform distribution on ``[minval, maxval)``."""
+    """Samples from a uniform distribution on ``[minval, maxval)``.
+
+    Example:
+        >>> x = lamina.ops.convert_to_numpy(lamina.random.uniform((2, 3), minval=-1.0, maxval=1.0, seed=0))
+        >>> x.shape, x.dtype
+        ((2, 3), dtype('float32'))
+        >>> bool(((x >= -1.0) & (x < 1.0)).all())
+        True
+    """
     shape, dtype = _shape("uniform", shape), _float_dtype("uniform", dtype)
     return B.random.uniform(shape, minval=minval, maxval=maxval, dtype=dtype, seed=draw_seed(seed))
 
 
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
-    """Samples from a normal distribution cut at two standard deviations from the mean."""
+    """Samples from a normal distribution cut at two standard deviations from the mean.
+
+    Example:
+        >>> x = lamina.ops.convert_to_numpy(lamina.random.truncated_normal((1000,), stddev=0.5, seed=0))
+        >>> bool((np.abs(x) <= 1.0).all())
+        True
+    """
     shape, dtype = _shape("truncated_normal", shape), _float_dtype("truncated_normal", dtype)
     return B.random.truncated_normal(
         shape, mean=mean, stddev=stddev, dtype=dtype, seed=draw_seed(seed)
@@ -96,7 +110,13 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
 
 
 def randint(shape, minval, maxval, dtype="int32", seed=None):
-    """Integers drawn uniformly from ``[minval, maxval)``."""
+    """Integers drawn uniformly from ``[minval, maxval)``.
+
+    Example:
+        >>> x = lamina.ops.convert_to_numpy(lamina.random.randint((2, 5), 0, 3, seed=0))
+        >>> x.dtype, bool(((x >= 0) & (x < 3)).all())
+        (dtype('int32'), True)
+    """
     shape = _shape("randint", shape)
     dtype = dtypes.standardize_dtype(dtype)
     if dtype not in dtypes.INT_TYPES:
@@ -111,7 +131,14 @@ def randint(shape, minval, maxval, dtype="int32", seed=None):
 
 
 def categorical(logits, num_samples, dtype="int32", seed=None):
-    """``num_samples`` class indices per row of ``logits`` (batch, classes), drawn from softmax."""
+    """``num_samples`` class indices per row of ``logits`` (batch, classes), drawn from softmax.
+
+    Example:
+        >>> logits = np.array([[0.0, -100.0], [-100.0, 0.0]])  # row 0: class 0, row 1: class 1
+        >>> lamina.ops.convert_to_numpy(lamina.random.categorical(logits, 3, seed=0))
+        array([[0, 0, 0],
+               [1, 1, 1]], dtype=int32)
+    """
     lshape = tuple(shape_of(logits))
     if len(lshape) != 2:
         raise ValueError(
@@ -135,7 +162,9 @@ def dropout(inputs, rate, noise_shape=None, seed=None):
     size 1.
 
     Example:
-        >>> lamina.random.dropout(np.ones((2, 4)), 0.5, seed=0)  # zeros and 2.0s
+        >>> x = lamina.ops.convert_to_numpy(lamina.random.dropout(np.ones((2, 4)), 0.5, seed=0))
+        >>> bool(np.isin(x, [0.0, 2.0]).all())  # kept values are scaled by 1 / (1 - 0.5)
+        True
     """
     if not isinstance(rate, numbers.Real) or not 0 <= rate <= 1:
         raise ValueError(f"`random.dropout`: `rate` must be in [0, 1]. Received: rate={rate!r}")
@@ -157,7 +186,13 @@ def dropout(inputs, rate, noise_shape=None, seed=None):
 
 
 def shuffle(x, axis=0, seed=None):
-    """``x`` with its slices along ``axis`` in a random order."""
+    """``x`` with its slices along ``axis`` in a random order.
+
+    Example:
+        >>> x = lamina.ops.convert_to_numpy(lamina.random.shuffle(np.arange(5), seed=0))
+        >>> sorted(x.tolist())
+        [0, 1, 2, 3, 4]
+    """
     shape = tuple(shape_of(x))
     if not -len(shape) <= axis < len(shape):
         raise ValueError(f"`random.shuffle`: `axis`={axis} is out of range for shape {shape}.")
@@ -167,19 +202,37 @@ def shuffle(x, axis=0, seed=None):
 
 
 def gamma(shape, alpha, dtype=None, seed=None):
-    """Samples from a gamma distribution with concentration ``alpha`` (rate 1)."""
+    """Samples from a gamma distribution with concentration ``alpha`` (rate 1).
+
+    Example:
+        >>> x = lamina.ops.convert_to_numpy(lamina.random.gamma((1000,), alpha=2.0, seed=0))
+        >>> bool((x > 0).all()), round(float(x.mean()))  # the mean is alpha
+        (True, 2)
+    """
     shape, dtype = _shape("gamma", shape), _float_dtype("gamma", dtype)
     return B.random.gamma(shape, alpha, dtype=dtype, seed=draw_seed(seed))
 
 
 def binomial(shape, counts, probabilities, dtype=None, seed=None):
-    """Numbers of successes in ``counts`` trials of success probability ``probabilities``."""
+    """Numbers of successes in ``counts`` trials of success probability ``probabilities``.
+
+    Example:
+        >>> x = lamina.ops.convert_to_numpy(lamina.random.binomial((4,), counts=10, probabilities=0.5, seed=0))
+        >>> x.dtype, bool(((x >= 0) & (x <= 10) & (x == np.round(x))).all())
+        (dtype('float32'), True)
+    """
     shape = _shape("binomial", shape)
     dtype = dtypes.standardize_dtype(dtype or config.floatx())
     return B.random.binomial(shape, counts, probabilities, dtype=dtype, seed=draw_seed(seed))
 
 
 def beta(shape, alpha, beta, dtype=None, seed=None):
-    """Samples from a beta distribution with concentrations ``alpha`` and ``beta``."""
+    """Samples from a beta distribution with concentrations ``alpha`` and ``beta``.
+
+    Example:
+        >>> x = lamina.ops.convert_to_numpy(lamina.random.beta((1000,), alpha=2.0, beta=2.0, seed=0))
+        >>> bool(((x > 0) & (x < 1)).all()), round(float(x.mean()), 1)
+        (True, 0.5)
+    """
     shape, dtype = _shape("beta", shape), _float_dtype("beta", dtype)
     return B.random.beta(shape, alpha, beta, dtype=dtype, seed=draw_seed(seed))

@@ -20,7 +20,12 @@ _INCREMENT = np.array([0, 1], dtype=np.int64)
 
 
 def make_default_seed() -> int:
-    """A fresh seed from Python's `random` (repeatable after `lamina.utils.set_random_seed`)."""
+    """A fresh seed from Python's `random` (repeatable after `lamina.utils.set_random_seed`).
+
+    Example:
+        >>> 1 <= lamina.random.make_default_seed() <= 10**9
+        True
+    """
     return _python_random.randint(1, 10**9)
 
 
@@ -33,8 +38,13 @@ class SeedGenerator:
 
     Example:
         >>> gen = lamina.random.SeedGenerator(1337)
-        >>> a = lamina.random.normal((2,), seed=gen)
-        >>> b = lamina.random.normal((2,), seed=gen)  # different values from `a`
+        >>> a = lamina.ops.convert_to_numpy(lamina.random.normal((2,), seed=gen))
+        >>> b = lamina.ops.convert_to_numpy(lamina.random.normal((2,), seed=gen))
+        >>> bool((a != b).all())  # a new seed on each call
+        True
+        >>> again = lamina.random.SeedGenerator(1337)  # the same initial seed
+        >>> bool((a == lamina.ops.convert_to_numpy(lamina.random.normal((2,), seed=again))).all())
+        True
     """
 
     def __init__(self, seed=None, name=None, **kwargs):
@@ -87,6 +97,13 @@ def global_seed_generator() -> SeedGenerator:
 
     Inside a compiled JAX step, pass an explicit `SeedGenerator` instead: this one's state is
     not part of the step's state.
+
+    Example:
+        >>> gen = lamina.random.global_seed_generator()
+        >>> step = int(lamina.ops.convert_to_numpy(gen.state)[1])
+        >>> _ = lamina.random.normal((2,))  # seed=None: draws from the global generator
+        >>> int(lamina.ops.convert_to_numpy(gen.state)[1]) - step
+        1
     """
     global _GLOBAL
     if _GLOBAL is None:
@@ -95,14 +112,31 @@ def global_seed_generator() -> SeedGenerator:
 
 
 def set_global_seed(seed: int) -> None:
-    """Restart the global seed generator from ``seed`` (`lamina.utils.set_random_seed` calls it)."""
+    """Restart the global seed generator from ``seed`` (`lamina.utils.set_random_seed` calls it).
+
+    Example:
+        >>> saved = lamina.ops.convert_to_numpy(lamina.random.global_seed_generator().state)
+        >>> lamina.random.set_global_seed(42)
+        >>> a = lamina.ops.convert_to_numpy(lamina.random.normal((2,)))
+        >>> lamina.random.set_global_seed(42)
+        >>> bool((a == lamina.ops.convert_to_numpy(lamina.random.normal((2,)))).all())
+        True
+        >>> _ = lamina.random.global_seed_generator().state.assign(saved)  # the previous stream
+    """
     global _GLOBAL
     _GLOBAL = SeedGenerator(seed, name="global_seed_generator")
 
 
 def draw_seed(seed):
     """The seed a backend sampler takes: from an int (the same each call), a `SeedGenerator`
-    (its next seed) or ``None`` (the global generator's next seed)."""
+    (its next seed) or ``None`` (the global generator's next seed).
+
+    Example:
+        >>> lamina.random.draw_seed(42)
+        array([42,  0])
+        >>> lamina.ops.convert_to_numpy(lamina.random.draw_seed(lamina.random.SeedGenerator(7)))
+        array([7, 1])
+    """
     if isinstance(seed, SeedGenerator):
         return seed.next()
     if seed is None:

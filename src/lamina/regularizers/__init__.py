@@ -72,6 +72,11 @@ def deserialize(config, custom_objects: dict | None = None):
     Args:
         config: a dict with ``class_name`` and ``config``, or a name such as ``"l2"``.
         custom_objects: extra classes by name, for regularizers defined by the user.
+
+    Example:
+        >>> config = lamina.regularizers.serialize(lamina.regularizers.L2(0.1))
+        >>> lamina.regularizers.deserialize(config)
+        L2(l2=0.1)
     """
     if isinstance(config, str):
         config = {"class_name": config, "config": {}}

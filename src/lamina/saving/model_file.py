@@ -54,7 +54,16 @@ def _write_member(zf, name, chunks, compress):
 
 
 def save_model(model, filepath, overwrite=True):
-    """Write ``model`` (architecture, weights, compile state) to ``filepath``."""
+    """Write ``model`` (architecture, weights, compile state) to ``filepath``.
+
+    Example:
+        >>> model = lamina.Sequential([lamina.Input((3,)), lamina.layers.Dense(2)])
+        >>> lamina.saving.save_model(model, "model.lamina")
+        >>> restored = lamina.models.load_model("model.lamina")
+        >>> x = np.ones((1, 3))
+        >>> bool(np.array_equal(restored.predict(x, verbose=0), model.predict(x, verbose=0)))
+        True
+    """
     import lamina
     from lamina.saving.atomic import atomic_file
     from lamina.saving.serialization import serialize_object
@@ -93,6 +102,14 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
 
     The file is checked before anything in it is used (see `lamina.saving.archive`): a
     damaged or crafted file raises ``ValueError`` saying what is wrong with it.
+
+    Example:
+        >>> model = lamina.Sequential([lamina.Input((3,)), lamina.layers.Dense(2)])
+        >>> model.compile(optimizer="adam", loss="mse")
+        >>> model.save("model.lamina")
+        >>> restored = lamina.models.load_model("model.lamina")
+        >>> type(restored.optimizer).__name__, restored.output_shape
+        ('Adam', (None, 2))
     """
     from lamina.saving import archive, keras_file
     from lamina.saving.serialization import deserialize_object, safe_mode_scope
@@ -196,7 +213,14 @@ def _deserialize_compile(config, custom_objects):
 
 
 def model_from_json(json_string, custom_objects=None):
-    """A new model (fresh weights) from the architecture that `Model.to_json` wrote."""
+    """A new model (fresh weights) from the architecture that `Model.to_json` wrote.
+
+    Example:
+        >>> model = lamina.Sequential([lamina.Input((3,)), lamina.layers.Dense(2)])
+        >>> clone = lamina.models.model_from_json(model.to_json())
+        >>> clone.output_shape, [tuple(w.shape) for w in clone.weights]
+        ((None, 2), [(3, 2), (2,)])
+    """
     from lamina.saving.serialization import deserialize_object
 
     try:

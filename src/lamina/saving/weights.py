@@ -30,6 +30,15 @@ def _check_suffix(filepath):
 
 
 def save_weights(layer, filepath, overwrite=True):
+    """Write the weights of a built model (or layer) to a ``.weights.safetensors`` file.
+
+    Example:
+        >>> model = lamina.Sequential([lamina.Input((3,)), lamina.layers.Dense(2)])
+        >>> lamina.saving.save_weights(model, "model.weights.safetensors")
+        >>> import os
+        >>> os.path.exists("model.weights.safetensors")
+        True
+    """
     import os
 
     filepath = _check_suffix(filepath)
@@ -44,6 +53,19 @@ def save_weights(layer, filepath, overwrite=True):
 
 
 def load_weights(layer, filepath):
+    """Set the weights of ``layer`` from a file that `save_weights` wrote.
+
+    Weights match by path, or by order when the paths differ (the same architecture built
+    under other automatic names); every shape must match.
+
+    Example:
+        >>> model = lamina.Sequential([lamina.Input((3,)), lamina.layers.Dense(2)])
+        >>> lamina.saving.save_weights(model, "model.weights.safetensors")
+        >>> other = lamina.Sequential([lamina.Input((3,)), lamina.layers.Dense(2)])
+        >>> lamina.saving.load_weights(other, "model.weights.safetensors")
+        >>> bool(np.array_equal(other.weights[0].numpy(), model.weights[0].numpy()))
+        True
+    """
     filepath = _check_suffix(filepath)
     arrays, _ = safetensors_io.read(filepath)
     weights = layer.weights

@@ -39,7 +39,18 @@ _TF_DTYPES = {
 
 
 class RequestError(Exception):
-    """A request the server refuses: `status` is the HTTP status, `message` says why."""
+    """A request the server refuses: `status` is the HTTP status, `message` says why.
+
+    Example:
+        >>> from lamina.serving import RequestError
+        >>> from lamina.serving.protocol import decode_json
+        >>> try:
+        ...     decode_json(b"{not json")
+        ... except RequestError as e:
+        ...     print(e.status, e.message)
+        400 The request body is not valid JSON: Expecting property name enclosed in double quotes
+        at char 1.
+    """
 
     def __init__(self, status: int, message: str):
         super().__init__(message)
@@ -78,7 +89,18 @@ class TensorSpec:
 
 @dataclass(frozen=True)
 class Signature:
-    """A model's named inputs and outputs, and how the model wants its inputs passed."""
+    """A model's named inputs and outputs, and how the model wants its inputs passed.
+
+    Example:
+        >>> inputs = lamina.Input((4,), name="features")
+        >>> model = lamina.Model(inputs, lamina.layers.Dense(2, name="scores")(inputs))
+        >>> from lamina.serving import Signature
+        >>> signature = Signature.of(model)
+        >>> signature.inputs
+        (TensorSpec(name='features', shape=(None, 4), dtype='float32'),)
+        >>> [spec.name for spec in signature.outputs]
+        ['scores']
+    """
 
     inputs: tuple
     outputs: tuple

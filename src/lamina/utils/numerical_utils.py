@@ -40,7 +40,13 @@ def to_categorical(x, num_classes=None):
 
 
 def normalize(x, axis=-1, order=2):
-    """Scale ``x`` to unit ``order``-norm along ``axis``."""
+    """Scale ``x`` to unit ``order``-norm along ``axis``.
+
+    Example:
+        >>> lamina.utils.normalize(np.array([[3.0, 4.0], [0.0, 2.0]]))
+        array([[0.6, 0.8],
+               [0. , 1. ]])
+    """
     from lamina import ops
 
     norm = ops.norm(x, ord=order, axis=axis, keepdims=True)

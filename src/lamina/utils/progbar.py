@@ -8,6 +8,7 @@ Example:
     >>> bar = Progbar(3, verbose=2)
     >>> for step in range(1, 4):
     ...     bar.update(step, [("loss", 1.0 / step)])
+    3/3 - ...s - ...s/step - loss: 0.3333
 """
 
 from __future__ import annotations
@@ -95,6 +96,12 @@ class Progbar:
             is shown as given (what `ProgbarLogger` uses, since metrics already average).
         unit_name: what a step is called (``"step"``).
         stream: where to write; ``sys.stdout`` by default.
+
+    Example:
+        >>> bar = lamina.utils.Progbar(3)
+        >>> for step in range(1, 4):
+        ...     bar.update(step, values=[("loss", 1.0 / step)])
+        3/3 ━━━━━━━━━━━━━━━━━━━━ ...s ...s/step - loss: 0.3333
     """
 
     def __init__(

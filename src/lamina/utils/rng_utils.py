@@ -62,7 +62,13 @@ def set_random_seed(seed: int) -> None:
 
 
 def get_random_seed() -> int | None:
-    """The seed last given to `set_random_seed`, or ``None`` when it was never called."""
+    """The seed last given to `set_random_seed`, or ``None`` when it was never called.
+
+    Example:
+        >>> lamina.utils.set_random_seed(1337)
+        >>> lamina.utils.get_random_seed()
+        1337
+    """
     return _global_seed
 
 

@@ -74,7 +74,14 @@ _STANDARD_CACHE: dict = {}
 
 
 def standardize_dtype(dtype) -> str:
-    """Turn any dtype spelling (str, NumPy, JAX, torch, TF) into Lamina's canonical name."""
+    """Turn any dtype spelling (str, NumPy, JAX, torch, TF) into Lamina's canonical name.
+
+    Example:
+        >>> lamina.backend.standardize_dtype(np.float32)
+        'float32'
+        >>> lamina.backend.standardize_dtype("double")
+        'float64'
+    """
     try:
         return _STANDARD_CACHE[dtype]
     except (KeyError, TypeError):
@@ -164,6 +171,12 @@ def result_type(*dtypes) -> str:
     """The dtype that the given dtypes (or Python scalars' weak types) promote to.
 
     Weak types come from `dtype_of_python_scalar`; ``None`` entries are skipped.
+
+    Example:
+        >>> lamina.backend.result_type("int32", "float16")
+        'float16'
+        >>> lamina.backend.result_type("uint8", "int8")
+        'int16'
     """
     names = [d for d in dtypes if d is not None]
     if not names:

@@ -11,7 +11,15 @@ from lamina.backend.common.operators import TensorOperators
 
 
 class KerasTensor(TensorOperators):
-    """A symbolic tensor: ``shape`` (tuple of int or None), ``dtype`` (str), optional ``name``."""
+    """A symbolic tensor: ``shape`` (tuple of int or None), ``dtype`` (str), optional ``name``.
+
+    Example:
+        >>> x = lamina.KerasTensor((None, 3))
+        >>> x
+        <KerasTensor shape=(None, 3), dtype=float32>
+        >>> lamina.ops.matmul(x, np.ones((3, 4))).shape
+        (None, 4)
+    """
 
     __slots__ = ("shape", "dtype", "name", "sparse", "_history", "_mask")
 
@@ -70,5 +78,12 @@ class KerasTensor(TensorOperators):
 
 
 def is_keras_tensor(x) -> bool:
-    """True when ``x`` is a symbolic `KerasTensor`."""
+    """True when ``x`` is a symbolic `KerasTensor`.
+
+    Example:
+        >>> lamina.is_keras_tensor(lamina.Input((3,)))
+        True
+        >>> lamina.is_keras_tensor(np.ones(3))
+        False
+    """
     return isinstance(x, KerasTensor)

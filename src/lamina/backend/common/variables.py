@@ -17,7 +17,14 @@ _NAME_SCOPES: list[str] = []
 
 
 class name_scope:
-    """Prefixes the ``path`` of variables created inside it (layers use their name)."""
+    """Prefixes the ``path`` of variables created inside it (layers use their name).
+
+    Example:
+        >>> with lamina.backend.name_scope("block"):
+        ...     v = lamina.Variable(np.zeros(2), name="kernel")
+        >>> v.path
+        'block/kernel'
+    """
 
     def __init__(self, name: str):
         self.name = name
@@ -50,7 +57,7 @@ class Variable(TensorOperators):
 
     Example:
         >>> v = lamina.Variable(np.ones((2, 3)), name="v")
-        >>> v.assign_add(np.ones((2, 3)))
+        >>> _ = v.assign_add(np.ones((2, 3)))
         >>> print(v.numpy().sum())
         12.0
     """
