@@ -39,8 +39,22 @@ class BackupAndRestore(Callback):
     uninterrupted run.
 
     Example:
-        >>> backup = lamina.callbacks.BackupAndRestore("/tmp/run1", save_freq=100)
-        >>> model.fit(x, y, epochs=10, callbacks=[backup])  # rerun after a crash to resume
+        >>> x, y = np.ones((8, 2)), np.ones((8, 1))
+        >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+        >>> model.compile(optimizer="sgd", loss="mse")
+        >>> backup = lamina.callbacks.BackupAndRestore("backup")
+        >>> def crash(epoch, logs):
+        ...     if epoch == 1:
+        ...         raise RuntimeError("the process was killed")
+        >>> try:
+        ...     model.fit(x, y, epochs=4, verbose=0,
+        ...               callbacks=[backup, lamina.callbacks.LambdaCallback(on_epoch_end=crash)])
+        ... except RuntimeError as e:
+        ...     print(e)
+        the process was killed
+        >>> history = model.fit(x, y, epochs=4, callbacks=[backup], verbose=0)  # the same fit again
+        >>> history.epoch  # resumed after the 2 epochs done before the crash
+        [2, 3]
     """
 
     def __init__(self, backup_dir, save_freq="epoch", delete_checkpoint=True):

@@ -5,7 +5,21 @@ from __future__ import annotations
 
 class Callback:
     """Base class for callbacks. Override any hook; ``self.model`` and ``self.params`` are set
-    by the training loop before ``on_train_begin``."""
+    by the training loop before ``on_train_begin``.
+
+    Example:
+        >>> class CountBatches(lamina.callbacks.Callback):
+        ...     def __init__(self):
+        ...         super().__init__()
+        ...         self.batches = 0
+        ...     def on_predict_batch_end(self, batch, logs=None):
+        ...         self.batches += 1
+        >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+        >>> counter = CountBatches()
+        >>> _ = model.predict(np.ones((10, 2)), batch_size=4, callbacks=[counter], verbose=0)
+        >>> counter.batches
+        3
+    """
 
     def __init__(self):
         self.model = None

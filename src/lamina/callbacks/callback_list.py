@@ -37,6 +37,26 @@ def logs_to_python(logs):
 
 
 class CallbackList(Callback):
+    """Calls the hooks of several callbacks in order, as `fit`, `evaluate` and `predict` do.
+
+    Logs are converted to Python floats once per hook call, in sorted key order.
+
+    Args:
+        callbacks: a list of `Callback` instances.
+        model: the model given to every callback (``set_model``).
+        add_history: append a `History` unless the list holds one (available as ``.history``).
+        add_progbar: append a `ProgbarLogger` unless the list holds one.
+        **params: given to every callback (``set_params``), e.g. ``epochs``, ``verbose``.
+
+    Example:
+        >>> history = lamina.callbacks.History()
+        >>> callbacks = lamina.callbacks.CallbackList([history], epochs=1)
+        >>> callbacks.on_train_begin()
+        >>> callbacks.on_epoch_end(0, {"loss": np.float32(0.5)})
+        >>> history.history, history.params
+        ({'loss': [0.5]}, {'epochs': 1})
+    """
+
     def __init__(self, callbacks=None, model=None, add_history=False, add_progbar=False, **params):
         super().__init__()
         from lamina.callbacks.history import History

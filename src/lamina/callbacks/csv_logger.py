@@ -21,7 +21,14 @@ class CSVLogger(Callback):
         append: add to an existing file (no second header) instead of overwriting it.
 
     Example:
-        >>> model.fit(x, y, epochs=3, callbacks=[lamina.callbacks.CSVLogger("training.csv")])
+        >>> x, y = np.ones((8, 2)), np.ones((8, 1))
+        >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+        >>> model.compile(optimizer="sgd", loss="mse")
+        >>> logger = lamina.callbacks.CSVLogger("training.csv")
+        >>> history = model.fit(x, y, epochs=2, callbacks=[logger], verbose=0)
+        >>> with open("training.csv") as f:
+        ...     print([line.split(",")[0] for line in f])
+        ['epoch', '0', '1']
     """
 
     def __init__(self, filename, separator=",", append=False):

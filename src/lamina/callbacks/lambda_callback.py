@@ -34,9 +34,14 @@ class LambdaCallback(Callback):
             may be passed by keyword too.
 
     Example:
+        >>> x, y = np.ones((8, 2)), np.ones((8, 1))
+        >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+        >>> model.compile(optimizer="sgd", loss="mse")
         >>> print_epoch = lamina.callbacks.LambdaCallback(
-        ...     on_epoch_end=lambda epoch, logs: print(epoch, logs["loss"]))
-        >>> model.fit(x, y, epochs=2, callbacks=[print_epoch], verbose=0)
+        ...     on_epoch_end=lambda epoch, logs: print(epoch, sorted(logs)))
+        >>> history = model.fit(x, y, epochs=2, callbacks=[print_epoch], verbose=0)
+        0 ['loss']
+        1 ['loss']
     """
 
     def __init__(

@@ -20,10 +20,15 @@ class LearningRateScheduler(Callback):
         verbose: 1 prints the rate set at each epoch.
 
     Example:
+        >>> x, y = np.ones((8, 2)), np.ones((8, 1))
+        >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+        >>> model.compile(optimizer="sgd", loss="mse")
         >>> def schedule(epoch, lr):
-        ...     return lr if epoch < 10 else lr * 0.9
-        >>> model.fit(x, y, epochs=15,
-        ...           callbacks=[lamina.callbacks.LearningRateScheduler(schedule)])
+        ...     return 0.1 if epoch < 2 else lr * 0.5
+        >>> scheduler = lamina.callbacks.LearningRateScheduler(schedule)
+        >>> history = model.fit(x, y, epochs=4, callbacks=[scheduler], verbose=0)
+        >>> np.round(history.history["learning_rate"], 3)
+        array([0.1  , 0.1  , 0.05 , 0.025])
     """
 
     def __init__(self, schedule, verbose=0):

@@ -28,9 +28,16 @@ class ModelCheckpoint(MonitorCallback):
         initial_value_threshold: a value that the first saved ``monitor`` must beat.
 
     Example:
+        >>> import os
+        >>> x, y = np.ones((8, 2)), np.ones((8, 1))
+        >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+        >>> model.compile(optimizer="sgd", loss="mse")
         >>> checkpoint = lamina.callbacks.ModelCheckpoint(
-        ...     "ckpt-{epoch:02d}-{val_loss:.2f}.weights.safetensors", save_weights_only=True)
-        >>> model.fit(x, y, validation_split=0.2, epochs=3, callbacks=[checkpoint])
+        ...     "checkpoints/ckpt-{epoch:02d}.weights.safetensors", save_weights_only=True)
+        >>> history = model.fit(x, y, epochs=2, callbacks=[checkpoint], verbose=0)
+        >>> sorted(os.listdir("checkpoints"))
+        ['ckpt-01.weights.safetensors', 'ckpt-02.weights.safetensors']
+        >>> model.load_weights("checkpoints/ckpt-02.weights.safetensors")
     """
 
     def __init__(

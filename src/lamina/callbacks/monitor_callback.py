@@ -35,6 +35,11 @@ class MonitorCallback(Callback):
             go up).
         baseline: the initial best value, or None to take the first value seen.
         min_delta: the smallest change that counts as an improvement.
+
+    Example:
+        >>> stop = lamina.callbacks.EarlyStopping(monitor="val_accuracy")
+        >>> isinstance(stop, lamina.callbacks.MonitorCallback), stop.monitor, stop.mode
+        (True, 'val_accuracy', 'auto')
     """
 
     def __init__(self, monitor="val_loss", mode="auto", baseline=None, min_delta=0):

@@ -14,6 +14,13 @@ class ProgbarLogger(Callback):
     ``verbose=1`` draws a live bar on a terminal and one complete line per epoch elsewhere;
     ``verbose=2`` prints one plain line per epoch. Validation inside `fit` is silent: its
     results appear as ``val_*`` on the epoch's line.
+
+    Example:
+        >>> model = keras.Sequential(
+        ...     [keras.Input((2,)), keras.layers.Dense(1, kernel_initializer="zeros")])
+        >>> model.compile(loss="mse", metrics=["mae"])
+        >>> results = model.evaluate(np.ones((4, 2)), np.ones((4, 1)), verbose=2)
+        1/1 - ...s - ...step - loss: 1.0000 - mae: 1.0000
     """
 
     wants_raw_logs = True  # batch logs stay tensors; converted only when a line is drawn

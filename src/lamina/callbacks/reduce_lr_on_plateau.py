@@ -24,9 +24,15 @@ class ReduceLROnPlateau(MonitorCallback):
         min_lr: the rate never goes below this.
 
     Example:
-        >>> reduce_lr = lamina.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=0.2,
-        ...                                                patience=5, min_lr=1e-4)
-        >>> model.fit(x, y, validation_split=0.2, callbacks=[reduce_lr])
+        >>> x, y = np.ones((8, 2)), np.ones((8, 1))
+        >>> frozen = keras.layers.Dense(1, trainable=False)  # so the loss never improves
+        >>> model = keras.Sequential([keras.Input((2,)), frozen])
+        >>> model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss="mse")
+        >>> reduce_lr = lamina.callbacks.ReduceLROnPlateau(monitor="loss", factor=0.5,
+        ...                                                patience=1, min_lr=0.03)
+        >>> history = model.fit(x, y, epochs=4, callbacks=[reduce_lr], verbose=0)
+        >>> np.round(history.history["learning_rate"], 3)
+        array([0.1 , 0.1 , 0.05, 0.03])
     """
 
     def __init__(

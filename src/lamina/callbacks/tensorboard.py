@@ -30,7 +30,15 @@ class TensorBoard(Callback):
         embeddings_freq: must be 0 (embedding projections are not supported).
 
     Example:
-        >>> model.fit(x, y, epochs=5, callbacks=[lamina.callbacks.TensorBoard("logs")])
+        >>> import os
+        >>> x, y = np.ones((8, 2)), np.ones((8, 1))
+        >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+        >>> model.compile(optimizer="sgd", loss="mse")
+        >>> tensorboard = lamina.callbacks.TensorBoard("logs")
+        >>> history = model.fit(x, y, epochs=2, validation_split=0.25, callbacks=[tensorboard],
+        ...                     verbose=0)
+        >>> sorted(os.listdir("logs"))  # then run `tensorboard --logdir logs`
+        ['train', 'validation']
     """
 
     def __init__(

@@ -16,7 +16,14 @@ class TerminateOnNaN(Callback):
         raise_error: raise a `RuntimeError` instead of stopping quietly.
 
     Example:
-        >>> model.fit(x, y, callbacks=[lamina.callbacks.TerminateOnNaN()])
+        >>> x, y = np.full((8, 2), np.nan), np.ones((8, 1))  # bad data: the loss is NaN
+        >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+        >>> model.compile(optimizer="sgd", loss="mse")
+        >>> history = model.fit(x, y, batch_size=4, epochs=5, verbose=0,
+        ...                     callbacks=[lamina.callbacks.TerminateOnNaN()])
+        Batch 0: Invalid loss, terminating training
+        >>> len(history.history["loss"])
+        1
     """
 
     def __init__(self, raise_error=False):

@@ -36,11 +36,38 @@ _CHUNK = 1 << 20
 
 
 class DatasetUnavailableError(FileNotFoundError):
-    """A data set is neither cached, nor in the mirror, nor downloadable."""
+    """A data set is neither cached, nor in the mirror, nor downloadable.
+
+    Its message says where to put the file for offline use; the failed download, if any, is
+    its ``__cause__``.
+
+    Example:
+        >>> issubclass(lamina.datasets.DatasetUnavailableError, FileNotFoundError)
+        True
+        >>> try:
+        ...     (x_train, y_train), _ = lamina.datasets.mnist.load_data()
+        ... except lamina.datasets.DatasetUnavailableError as e:  # no cache, mirror or network
+        ...     print(e)
+    """
 
 
 class ChecksumError(ValueError):
-    """A downloaded file's SHA-256 differs from the expected one."""
+    """A downloaded file's SHA-256 differs from the expected one.
+
+    The download is deleted before the error is raised. The loaders report it as the
+    ``__cause__`` of a `DatasetUnavailableError`.
+
+    Example:
+        >>> import pathlib
+        >>> from lamina.datasets._fetch import download
+        >>> _ = pathlib.Path("data.bin").write_bytes(b"not the expected content")
+        >>> url = pathlib.Path("data.bin").absolute().as_uri()
+        >>> try:
+        ...     download(url, "copy.bin", sha256="0" * 64)
+        ... except lamina.datasets.ChecksumError:
+        ...     print("rejected, nothing saved:", not pathlib.Path("copy.bin").exists())
+        rejected, nothing saved: True
+    """
 
 
 # What reading a damaged file can raise: zip and gzip CRC errors, truncation, bad headers.
@@ -79,7 +106,14 @@ class RemoteFile:
 
 
 def datasets_dir() -> str:
-    """The dataset cache folder: ``$LAMINA_HOME/datasets`` (``~/.lamina/datasets``)."""
+    """The dataset cache folder: ``$LAMINA_HOME/datasets`` (``~/.lamina/datasets``).
+
+    Example:
+        >>> import os
+        >>> os.environ["LAMINA_HOME"] = "/data/lamina"
+        >>> lamina.datasets.datasets_dir()
+        '/data/lamina/datasets'
+    """
     return os.path.join(config.lamina_home(), "datasets")
 
 

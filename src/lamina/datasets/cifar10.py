@@ -178,9 +178,9 @@ def load_data() -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.nda
         (images are ``(n, 3, 32, 32)`` when the image data format is channels_first).
 
     Example:
-        >>> (x_train, y_train), (x_test, y_test) = cifar10.load_data()
-        >>> x_train.shape
-        (50000, 32, 32, 3)
+        >>> (x_train, y_train), (x_test, y_test) = lamina.datasets.cifar10.load_data()
+        >>> x_train.shape[1:], y_train.shape[1:], x_train.dtype
+        ((32, 32, 3), (1,), dtype('uint8'))
     """
     remote = _fetch.RemoteFile(ARCHIVE, URL, SHA256, read=_read_archive)
     return _fetch.load("CIFAR-10", [remote], lambda parts: parts[0], MIRROR_FILE, _read_mirror)

@@ -116,9 +116,11 @@ def load_data() -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.nda
         ``(60000,)``, ``(10000, 28, 28)`` and ``(10000,)``; labels are 0 to 9.
 
     Example:
-        >>> (x_train, y_train), (x_test, y_test) = fashion_mnist.load_data()
-        >>> CLASS_NAMES[y_train[0]]
-        'Ankle boot'
+        >>> (x_train, y_train), (x_test, y_test) = lamina.datasets.fashion_mnist.load_data()
+        >>> x_train.shape[1:], x_train.dtype
+        ((28, 28), dtype('uint8'))
+        >>> lamina.datasets.fashion_mnist.CLASS_NAMES[:3]  # the names of labels 0, 1, 2
+        ('T-shirt/top', 'Trouser', 'Pullover')
 
     License: Zalando SE, MIT.
     """

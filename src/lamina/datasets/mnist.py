@@ -32,9 +32,9 @@ def load_data(
         ``(60000,)``, ``(10000, 28, 28)`` and ``(10000,)``; labels are digits 0 to 9.
 
     Example:
-        >>> (x_train, y_train), (x_test, y_test) = mnist.load_data()
-        >>> x_train.shape
-        (60000, 28, 28)
+        >>> (x_train, y_train), (x_test, y_test) = lamina.datasets.mnist.load_data()
+        >>> x_train.shape[1:], x_train.dtype, y_train.dtype
+        ((28, 28), dtype('uint8'), dtype('uint8'))
 
     License: Yann LeCun, Corinna Cortes and Christopher Burges, CC BY-SA 3.0.
     """

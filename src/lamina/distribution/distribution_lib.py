@@ -46,7 +46,14 @@ def list_devices(device_type: str | None = None) -> list[str]:
 
 
 def get_device_count(device_type: str | None = None) -> int:
-    """The number of devices `list_devices(device_type)` returns."""
+    """The number of devices `list_devices(device_type)` returns.
+
+    Example:
+        >>> lamina.distribution.get_device_count() == len(lamina.distribution.list_devices())
+        True
+        >>> lamina.distribution.get_device_count("cpu")
+        1
+    """
     return len(list_devices(device_type))
 
 
@@ -62,6 +69,11 @@ def initialize(job_addresses=None, num_processes=None, process_id=None):
             only the first (process 0, the coordinator).
         num_processes: how many processes take part.
         process_id: this process's index, ``0`` to ``num_processes - 1``.
+
+    Example:
+        >>> lamina.distribution.initialize(num_processes=1, process_id=0)  # a one-process run
+        >>> lamina.distribution.num_processes(), lamina.distribution.process_id()
+        (1, 0)
     """
     env = os.environ
     if job_addresses is None:
@@ -80,12 +92,23 @@ def initialize(job_addresses=None, num_processes=None, process_id=None):
 
 
 def num_processes() -> int:
-    """How many processes this run has (1 unless `initialize` joined a larger run)."""
+    """How many processes this run has (1 unless `initialize` joined a larger run).
+
+    Example:
+        >>> lamina.distribution.num_processes()
+        1
+    """
     return _backend().num_processes()
 
 
 def process_id() -> int:
-    """This process's index (0 is the chief: it writes checkpoints and logs)."""
+    """This process's index (0 is the chief: it writes checkpoints and logs).
+
+    Example:
+        >>> if lamina.distribution.process_id() == 0:
+        ...     print("the chief process saves the model")
+        the chief process saves the model
+    """
     return _backend().process_id()
 
 
@@ -153,6 +176,13 @@ class TensorLayout:
     Args:
         axes: e.g. ``(None, "model")`` shards the last axis over the mesh's ``"model"`` axis.
         device_mesh: the `DeviceMesh` (a `LayoutMap` fills it in).
+
+    Example:
+        >>> devices = lamina.distribution.list_devices()
+        >>> mesh = lamina.distribution.DeviceMesh((1, len(devices)), ["batch", "model"], devices)
+        >>> layout = lamina.distribution.TensorLayout((None, "model"), mesh)
+        >>> layout.axes, layout.device_mesh.axis_names
+        ((None, 'model'), ['batch', 'model'])
     """
 
     def __init__(self, axes, device_mesh=None):
@@ -205,6 +235,13 @@ class Distribution:
         batch_dim_name: the mesh axis the batch is split over.
         auto_shard_dataset: split the data between processes (False when each process
             already reads its own shard).
+
+    Example:
+        >>> data_parallel = lamina.distribution.DataParallel()
+        >>> isinstance(data_parallel, lamina.distribution.Distribution)
+        True
+        >>> data_parallel.get_data_layout((32, 10)).axes  # the batch axis is split
+        ('batch', None)
     """
 
     def __init__(self, device_mesh, batch_dim_name=None, auto_shard_dataset=True):
@@ -292,8 +329,16 @@ class DataParallel(Distribution):
         auto_shard_dataset: split the data between processes.
 
     Example:
-        >>> with lamina.distribution.DataParallel().scope():
-        ...     model.fit(x, y, batch_size=64)
+        >>> x, y = np.ones((8, 2)), np.ones((8, 1))
+        >>> data_parallel = lamina.distribution.DataParallel()
+        >>> data_parallel.num_model_replicas == lamina.distribution.get_device_count()
+        True
+        >>> with data_parallel.scope():
+        ...     model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+        ...     model.compile(optimizer="sgd", loss="mse")
+        ...     history = model.fit(x, y, batch_size=4, epochs=2, verbose=0)  # global batch
+        >>> len(history.history["loss"])
+        2
     """
 
     def __init__(self, device_mesh=None, devices=None, auto_shard_dataset=True):
@@ -325,10 +370,18 @@ class ModelParallel(Distribution):
         auto_shard_dataset: split the data between processes.
 
     Example:
-        >>> mesh = DeviceMesh((2, 2), ["batch", "model"])
-        >>> layout_map = LayoutMap(mesh)
-        >>> layout_map[".*dense.*kernel"] = (None, "model")
-        >>> lamina.distribution.set_distribution(ModelParallel(layout_map=layout_map))
+        >>> devices = lamina.distribution.list_devices()
+        >>> mesh = lamina.distribution.DeviceMesh((1, len(devices)), ["batch", "model"], devices)
+        >>> layout_map = lamina.distribution.LayoutMap(mesh)
+        >>> layout_map[".*dense.*kernel"] = (None, "model")  # split the kernels' outputs
+        >>> model_parallel = lamina.distribution.ModelParallel(layout_map=layout_map)
+        >>> with model_parallel.scope():
+        ...     model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(8)])
+        ...     outputs = model.predict(np.ones((2, 4)), verbose=0)
+        >>> model_parallel.get_variable_layout(model.layers[0].kernel).axes
+        (None, 'model')
+        >>> outputs.shape
+        (2, 8)
     """
 
     def __init__(self, *, layout_map=None, batch_dim_name=None, auto_shard_dataset=True, **kw):
@@ -374,6 +427,14 @@ class LayoutMap(collections.abc.MutableMapping):
 
     Args:
         device_mesh: the `DeviceMesh` the layouts refer to.
+
+    Example:
+        >>> devices = lamina.distribution.list_devices()
+        >>> mesh = lamina.distribution.DeviceMesh((1, len(devices)), ["batch", "model"], devices)
+        >>> layout_map = lamina.distribution.LayoutMap(mesh)
+        >>> layout_map["dense.*/kernel"] = (None, "model")
+        >>> layout_map["dense_1/kernel"].axes, layout_map["dense_1/bias"]
+        ((None, 'model'), None)
     """
 
     def __init__(self, device_mesh):
@@ -420,7 +481,15 @@ class LayoutMap(collections.abc.MutableMapping):
 
 
 def distribute_tensor(tensor, layout):
-    """``tensor`` with ``layout`` (inside a compiled step: a sharding constraint)."""
+    """``tensor`` with ``layout`` (inside a compiled step: a sharding constraint).
+
+    Example:
+        >>> devices = lamina.distribution.list_devices()
+        >>> mesh = lamina.distribution.DeviceMesh((len(devices),), ["batch"], devices)
+        >>> layout = lamina.distribution.TensorLayout(("batch", None), mesh)
+        >>> lamina.distribution.distribute_tensor(np.ones((4, 2)), layout).shape
+        (4, 2)
+    """
     from lamina.backend.common.keras_tensor import is_keras_tensor
 
     if is_keras_tensor(tensor):
@@ -429,12 +498,28 @@ def distribute_tensor(tensor, layout):
 
 
 def distribution():
-    """The current distribution, or None (training then runs on one device)."""
+    """The current distribution, or None (training then runs on one device).
+
+    Example:
+        >>> lamina.distribution.distribution() is None
+        True
+        >>> data_parallel = lamina.distribution.DataParallel()
+        >>> with data_parallel.scope():
+        ...     print(lamina.distribution.distribution() is data_parallel)
+        True
+    """
     return _CURRENT["distribution"]
 
 
 def set_distribution(value):
-    """Make ``value`` (a `DataParallel`, `ModelParallel` or None) the current distribution."""
+    """Make ``value`` (a `DataParallel`, `ModelParallel` or None) the current distribution.
+
+    Example:
+        >>> lamina.distribution.set_distribution(lamina.distribution.DataParallel())
+        >>> type(lamina.distribution.distribution()).__name__
+        'DataParallel'
+        >>> lamina.distribution.set_distribution(None)  # back to one device
+    """
     if value is not None and not isinstance(value, Distribution):
         raise ValueError(
             "`set_distribution` takes a `Distribution` (e.g. `DataParallel()`) or None. "

@@ -27,9 +27,14 @@ def stateless_call(
         ``(outputs, non_trainable_variables)``, plus ``losses`` when ``return_losses``.
 
     Example:
-        >>> trainable = [v.value for v in model.trainable_variables]
-        >>> non_trainable = [v.value for v in model.non_trainable_variables]
-        >>> y, non_trainable = model.stateless_call(trainable, non_trainable, x)
+        >>> layer = keras.layers.Dense(2, kernel_initializer="ones")
+        >>> _ = layer(np.ones((1, 3)))  # build it
+        >>> kernel, bias = np.full((3, 2), 2.0, "float32"), np.zeros(2, "float32")
+        >>> y, non_trainable = layer.stateless_call([kernel, bias], [], np.ones((1, 3)))
+        >>> y  # computed with the kernel given, not the layer's own
+        array([[6., 6.]], dtype=float32)
+        >>> layer.kernel.numpy()[0]  # unchanged
+        array([1., 1.], dtype=float32)
     """
     if not layer.built:
         raise ValueError(

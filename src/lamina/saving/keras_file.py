@@ -60,9 +60,13 @@ def load_keras_file(filepath, custom_objects=None, compile=True, safe_mode=True)
     compile arguments and optimizer state).
 
     Example:
-        >>> model = lamina.models.load_model("mnist_convnet.keras")  # written by Keras 3
-        >>> model.predict(x_test[:8]).shape
-        (8, 10)
+        >>> import keras as keras3  # Keras 3 itself, to write a file
+        >>> keras3_model = keras3.Sequential(
+        ...     [keras3.Input((3,)), keras3.layers.Dense(2, kernel_initializer="ones")])
+        >>> keras3_model.save("tiny.keras")
+        >>> model = lamina.models.load_model("tiny.keras")  # calls load_keras_file
+        >>> model.predict(np.ones((1, 3)), verbose=0)
+        array([[3., 3.]], dtype=float32)
     """
     from lamina.saving.serialization import deserialize_object, safe_mode_scope
 

@@ -30,21 +30,40 @@ def value_and_grad(fn, variables, has_aux=False):
     with one gradient per variable. Works inside `train_step` on JAX, PyTorch and TensorFlow.
 
     Example:
-        >>> def train_step(self, data):
-        ...     x, y = data
-        ...     def loss_fn():
-        ...         y_pred = self(x, training=True)
-        ...         return self.compute_loss(x=x, y=y, y_pred=y_pred), y_pred
-        ...     (loss, y_pred), grads = lamina.training.value_and_grad(
-        ...         loss_fn, self.trainable_variables, has_aux=True)
-        ...     self.optimizer.apply(grads, self.trainable_variables)
-        ...     return self.compute_metrics(x, y, y_pred)
+        >>> w = keras.Variable(np.array([1.0, 2.0], "float32"))
+        >>> loss, grads = lamina.value_and_grad(lambda: ops.sum(w * w), [w])
+        >>> ops.convert_to_numpy(grads[0])
+        array([2., 4.], dtype=float32)
+        >>> class MyModel(keras.Sequential):
+        ...     def train_step(self, data):
+        ...         x, y = data
+        ...         def loss_fn():
+        ...             return self.compute_loss(x=x, y=y, y_pred=self(x, training=True))
+        ...         loss, grads = lamina.value_and_grad(loss_fn, self.trainable_variables)
+        ...         self.optimizer.apply(grads, self.trainable_variables)
+        ...         return self.get_metrics_result()
+        >>> model = MyModel([keras.Input((2,)), keras.layers.Dense(1, kernel_initializer="zeros")])
+        >>> model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss="mse")
+        >>> _ = model.fit(np.ones((8, 2)), np.ones((8, 1)), epochs=1, verbose=0)  # one step
+        >>> model.layers[0].bias.numpy()  # 0 - 0.1 * d(loss)/d(bias) = 0 - 0.1 * -2
+        array([0.2], dtype=float32)
     """
     return active.load("trainer").value_and_grad(fn, variables, has_aux=has_aux)
 
 
 class Trainer:
-    """The training API mixed into `Model`."""
+    """The training API mixed into `Model`: `compile`, `fit`, `evaluate`, `predict` and the
+    steps they run (`train_step`, `test_step`, `predict_step`), written once for every backend.
+
+    Example:
+        >>> model = keras.Sequential(
+        ...     [keras.Input((2,)), keras.layers.Dense(1, kernel_initializer="ones")])
+        >>> isinstance(model, lamina.training.Trainer)
+        True
+        >>> model.compile(loss="mse", metrics=["mae"])
+        >>> model.evaluate(np.ones((4, 2)), np.zeros((4, 1)), verbose=0, return_dict=True)
+        {'loss': 4.0, 'mae': 2.0}
+    """
 
     # Set for the duration of a fit/evaluate/predict under a `lamina.distribution`
     # distribution (see `_distribution_runner`); None on the single-device path.

@@ -13,7 +13,19 @@ Sequence = PyDataset  # the older Keras name
 
 def torch_parameters(model):
     """The PyTorch tensors of ``model``'s trainable variables, for a plain PyTorch optimizer
-    (torch backend). Defined here, not imported, because `lamina.layers` imports this package."""
+    (torch backend). Defined here, not imported, because `lamina.layers` imports this package.
+
+    Example:
+        >>> import torch
+        >>> model = keras.Sequential(
+        ...     [keras.Input((3,)), keras.layers.Dense(1, kernel_initializer="ones")])
+        >>> optimizer = torch.optim.SGD(lamina.utils.torch_parameters(model), lr=0.1)
+        >>> loss = ops.mean(model(np.ones((1, 3), "float32")) ** 2)  # (1 + 1 + 1) ** 2 = 9
+        >>> loss.backward()
+        >>> optimizer.step()  # updates the model's variables in place
+        >>> model.layers[0].bias.numpy()  # 0 - 0.1 * 2 * 3
+        array([-0.6], dtype=float32)
+    """
     from lamina.layers.wrappers.torch_module_wrapper import torch_parameters as parameters
 
     return parameters(model)

@@ -17,8 +17,11 @@ def plot_history(history, to_file=None, metrics=None):
         The matplotlib figure.
 
     Example:
-        >>> history = model.fit(x, y, validation_split=0.2, epochs=10)
-        >>> lamina.utils.plot_history(history, "history.png")
+        >>> import os
+        >>> history = {"loss": [1.0, 0.6, 0.4], "val_loss": [1.1, 0.8, 0.7]}  # or `fit`'s
+        >>> figure = lamina.utils.plot_history(history, "history.png")
+        >>> len(figure.axes), os.path.exists("history.png")
+        (1, True)
     """
     import matplotlib
 

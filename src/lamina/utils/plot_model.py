@@ -25,7 +25,13 @@ def plot_model(
     """Draw ``model``'s layers and connections to ``to_file`` (PNG, SVG or PDF by suffix).
 
     Example:
-        >>> lamina.utils.plot_model(model, "model.svg", show_shapes=True)
+        >>> import os
+        >>> model = keras.Sequential(
+        ...     [keras.Input((4,)), keras.layers.Dense(8), keras.layers.Dense(1)])
+        >>> lamina.utils.plot_model(model, "model.png", show_shapes=True)
+        'model.png'
+        >>> os.path.getsize("model.png") > 0
+        True
     """
     if rankdir not in ("TB", "LR"):
         raise ValueError(f"`plot_model`: `rankdir` must be 'TB' or 'LR'. Received: {rankdir!r}")

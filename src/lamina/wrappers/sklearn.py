@@ -74,8 +74,21 @@ class SKLearnClassifier(ClassifierMixin, _Wrapper):
         fit_kwargs: keyword arguments for `Model.fit` (``epochs``, ``batch_size``, ...).
 
     Example:
-        >>> clf = SKLearnClassifier(make_model, fit_kwargs={"epochs": 20})
-        >>> cross_val_score(clf, X, y, cv=3)
+        >>> from sklearn.model_selection import cross_val_score
+        >>> def make_model(X, y):  # y: the one-hot targets
+        ...     model = keras.Sequential([keras.Input((X.shape[1],)),
+        ...                               keras.layers.Dense(y.shape[1], activation="softmax")])
+        ...     model.compile(optimizer="adam", loss="categorical_crossentropy")
+        ...     return model
+        >>> X = np.random.default_rng(0).normal(size=(30, 4)).astype("float32")
+        >>> y = np.where(X[:, 0] > 0, "yes", "no")
+        >>> clf = lamina.wrappers.SKLearnClassifier(make_model, fit_kwargs={"epochs": 2})
+        >>> cross_val_score(clf, X, y, cv=3).shape
+        (3,)
+        >>> clf.fit(X, y).classes_
+        array(['no', 'yes'], dtype='<U3')
+        >>> clf.predict(X[:4]).shape
+        (4,)
     """
 
     def fit(self, X, y):
@@ -104,6 +117,16 @@ class SKLearnRegressor(RegressorMixin, _Wrapper):
     """A scikit-learn regressor around a Lamina model; 1-D targets give 1-D predictions.
 
     Args: as `SKLearnClassifier`.
+
+    Example:
+        >>> def make_model(X, y):
+        ...     model = keras.Sequential([keras.Input((X.shape[1],)), keras.layers.Dense(1)])
+        ...     model.compile(optimizer="sgd", loss="mse")
+        ...     return model
+        >>> X = np.random.default_rng(0).normal(size=(30, 4)).astype("float32")
+        >>> reg = lamina.wrappers.SKLearnRegressor(make_model, fit_kwargs={"epochs": 2})
+        >>> reg.fit(X, X.sum(axis=1)).predict(X[:5]).shape  # 1-D targets: 1-D predictions
+        (5,)
     """
 
     def fit(self, X, y):
@@ -123,6 +146,16 @@ class SKLearnTransformer(TransformerMixin, _Wrapper):
     its outputs (e.g. an encoder's features).
 
     Args: as `SKLearnClassifier`.
+
+    Example:
+        >>> def make_encoder(X, y):
+        ...     model = keras.Sequential([keras.Input((X.shape[1],)), keras.layers.Dense(2)])
+        ...     model.compile(optimizer="sgd", loss="mse")
+        ...     return model
+        >>> X = np.random.default_rng(0).normal(size=(30, 4)).astype("float32")
+        >>> encoder = lamina.wrappers.SKLearnTransformer(make_encoder, fit_kwargs={"epochs": 1})
+        >>> encoder.fit(X, X[:, :2]).transform(X).shape  # 4 features in, 2 out
+        (30, 2)
     """
 
     def fit(self, X, y=None):

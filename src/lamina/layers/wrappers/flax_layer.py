@@ -31,14 +31,13 @@ class FlaxLayer(JaxLayer):
             ``module.init`` runs at build time on zeros of the input shape.
         **kwargs: `JaxLayer` / `Layer` arguments (``seed``, ``name``, ``dtype``, ...).
 
-    Example (needs flax and the JAX backend, so it is not run as a doctest):
-
-    ```python
-    import flax.linen as nn
-
-    layer = lamina.layers.FlaxLayer(nn.Dense(4))
-    print(layer(np.ones((2, 3), "float32")).shape)  # (2, 4)
-    ```
+    Example:
+        >>> import flax.linen as nn
+        >>> layer = lamina.layers.FlaxLayer(nn.Dense(4))
+        >>> print(layer(np.ones((2, 3), "float32")).shape)
+        (2, 4)
+        >>> len(layer.trainable_variables)  # the Dense module's kernel and bias
+        2
     """
 
     def __init__(self, module, method=None, variables=None, **kwargs):

@@ -137,7 +137,9 @@ def torch_parameters(model):
     """The tensors behind ``model``'s trainable variables, for a `torch.optim` optimizer.
 
     Example:
-        >>> opt = torch.optim.SGD(lamina.utils.torch_parameters(model), lr=0.1)
+        >>> model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+        >>> [tuple(p.shape) for p in lamina.utils.torch_parameters(model)]
+        [(3, 2), (2,)]
     """
     if backend.backend() != "torch":
         raise ValueError(
