@@ -357,6 +357,10 @@ def test_callback_list_order_and_logs():
     assert seen == [["accuracy", "loss", "val_loss"]]  # sorted, as Keras shows them
     with pytest.raises(TypeError, match="Callback"):
         CallbackList([print])
+    # Keras's positional order: callbacks, add_history, add_progbar, model.
+    positional = CallbackList([recorder], True, False, FakeModel())
+    assert [type(c).__name__ for c in positional.callbacks] == ["LambdaCallback", "History"]
+    assert isinstance(positional.model, FakeModel)
 
 
 # In `fit` --------------------------------------------------------------------------------------

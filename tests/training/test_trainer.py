@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import lamina
-from lamina import layers
+from lamina import layers, ops
 from tests.conftest import requires_training
 
 
@@ -133,6 +133,39 @@ def test_custom_train_step_written_once_for_every_backend():
     history = model.fit(x, y, epochs=20, batch_size=64, verbose=0)
     assert history.history["loss"][-1] < 0.05 * history.history["loss"][0]
     assert model.calls >= 1
+
+
+@requires_training
+def test_custom_steps_returning_their_own_logs():
+    """As in Keras: when a custom step returns other keys than the model's metrics, fit and
+    evaluate report what it returned (here the last batch's values)."""
+
+    class OwnLogs(lamina.Sequential):
+        def train_step(self, data):
+            x, y = data
+
+            def loss_fn():
+                return ops.mean(ops.square(self(x, training=True) - y))
+
+            loss, grads = lamina.value_and_grad(loss_fn, self.trainable_variables)
+            self.optimizer.apply(grads, self.trainable_variables)
+            return {"my_loss": loss, "twice": loss * 2.0}
+
+        def test_step(self, data):
+            x, y = data
+            return {"my_error": ops.mean(ops.abs(self(x) - y))}
+
+    x = np.random.default_rng(0).normal(size=(32, 3)).astype("float32")
+    y = x[:, :1] * 2.0
+    model = OwnLogs([layers.Input((3,)), layers.Dense(1)])
+    model.compile(optimizer=lamina.optimizers.SGD(0.1), loss="mse")
+    history = model.fit(x, y, epochs=3, batch_size=16, validation_data=(x, y), verbose=0)
+    assert set(history.history) == {"my_loss", "twice", "val_my_error"}
+    losses = history.history["my_loss"]
+    assert losses[-1] < losses[0] and all(loss > 0 for loss in losses)
+    np.testing.assert_allclose(history.history["twice"], np.multiply(losses, 2.0), rtol=1e-6)
+    logs = model.evaluate(x, y, return_dict=True, verbose=0)
+    assert set(logs) == {"my_error"} and logs["my_error"] > 0
 
 
 @requires_training

@@ -57,7 +57,7 @@ class CallbackList(Callback):
         ({'loss': [0.5]}, {'epochs': 1})
     """
 
-    def __init__(self, callbacks=None, model=None, add_history=False, add_progbar=False, **params):
+    def __init__(self, callbacks=None, add_history=False, add_progbar=False, model=None, **params):
         super().__init__()
         from lamina.callbacks.history import History
         from lamina.callbacks.progbar_logger import ProgbarLogger

@@ -187,6 +187,17 @@ class Trainer:
     def get_metrics_result(self):
         return {m.name: m.result() for m in self.metrics}
 
+    def _epoch_logs(self, step_logs):
+        """The logs of an epoch: the metrics' results when the last step returned those
+        metrics (the usual case: results accumulated over the epoch, synchronized across
+        processes), otherwise what a custom ``train_step``/``test_step`` returned (as Keras)."""
+        from lamina.callbacks.callback_list import logs_to_python
+
+        result = self.get_metrics_result()
+        if isinstance(step_logs, dict) and set(step_logs) != set(result):
+            return logs_to_python(step_logs)
+        return logs_to_python(result)
+
     def train_step(self, data):
         """One optimization step on one batch; returns the metric results."""
         x, y, sample_weight = unpack_x_y_sample_weight(data)
@@ -352,7 +363,7 @@ class Trainer:
         validation_freq=1,
     ):
         """Train for ``epochs`` epochs; returns a `History` of the per-epoch logs."""
-        from lamina.callbacks.callback_list import CallbackList, logs_to_python
+        from lamina.callbacks.callback_list import CallbackList
 
         self._assert_compiled("fit")
         if validation_split and validation_data is None:
@@ -404,7 +415,7 @@ class Trainer:
                 self.reset_metrics()
                 callback_list.on_epoch_begin(epoch)
                 skip = self._resume_step if epoch == start_epoch else 0
-                steps_done = skip
+                steps_done, step_logs = skip, None
                 for start, group in self._batches(adapter, n, skip):
                     if start == skip and epoch == start_epoch:
                         self._prepare(group[0], "train")
@@ -424,7 +435,7 @@ class Trainer:
                 adapter.on_epoch_end()
                 if runner is not None:
                     runner.sync_metrics(self.metrics)
-                logs = logs_to_python(self.get_metrics_result())
+                logs = self._epoch_logs(step_logs)
                 if val_adapter is not None and _should_validate(epoch, validation_freq):
                     val_logs = self._evaluate_adapter(val_adapter, callback_list)
                     val_adapter.on_epoch_end()
@@ -466,7 +477,6 @@ class Trainer:
             self._dist_runner = previous
 
     def _evaluate_adapter(self, adapter, callback_list):
-        from lamina.callbacks.callback_list import logs_to_python
 
         self.reset_metrics()
         callback_list.on_test_begin()
@@ -484,7 +494,7 @@ class Trainer:
             raise ValueError("The evaluation data produced no batches.")
         if self._dist_runner is not None:
             self._dist_runner.sync_metrics(self.metrics)
-        logs = logs_to_python(self.get_metrics_result())
+        logs = self._epoch_logs(logs)
         callback_list.on_test_end(logs)
         return logs
 
