@@ -88,6 +88,8 @@ def reduce_weighted_values(values, sample_weight=None, reduction="sum_over_batch
     count = 1
     for d in ops.shape(values):
         count = count * d
+    if isinstance(count, int) and count > 0:  # known and non-zero: a plain division
+        return ops.divide(total, float(count))
     return ops.divide_no_nan(total, ops.cast(count, dtype))
 
 

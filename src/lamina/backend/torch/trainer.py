@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 
 from lamina.backend.torch.core import convert_to_tensor, from_torch_dtype
@@ -61,23 +62,49 @@ def adam_update(
     ``v += (g^2 - v)(1 - beta_2)``, ``var -= alpha m / (sqrt(v) + epsilon)``. Eager PyTorch
     pays Python and dispatch costs per operation, so a handful of `torch._foreach_*` calls
     over the lists replace seven operations per variable. ``learning_rate`` and
-    ``iterations`` are 0-d tensors (no host sync).
+    ``iterations`` are 0-d tensors: on the CPU the step size is computed from their values in
+    Python (one ``addcdiv`` then applies it); on an accelerator it stays a tensor (no sync).
     """
-    alpha = _adam_step_size(learning_rate, iterations, beta_1, beta_2, variables)
     groups = {}
     for var, g, m, v in zip(variables, grads, momentums, velocities):
         p = var.value
         groups.setdefault((p.dtype, p.device), []).append((p, g, m.value, v.value))
+    on_host = iterations.device.type == "cpu" and (
+        not isinstance(learning_rate, torch.Tensor) or learning_rate.device.type == "cpu"
+    )
+    if on_host:
+        # The step size as a Python number: reading host scalars costs no device sync, and
+        # the last three operations fold into one ``addcdiv``.
+        alpha = _host_step_size(learning_rate, iterations, beta_1, beta_2, variables)
+    else:
+        alpha = _adam_step_size(learning_rate, iterations, beta_1, beta_2, variables)
     for (dtype, _), members in groups.items():
         params, gs, ms, vs = (list(t) for t in zip(*members))
-        gs = [convert_to_tensor(g, dtype=from_torch_dtype(dtype)) for g in gs]
+        gs = [
+            g
+            if isinstance(g, torch.Tensor) and g.dtype == dtype
+            else convert_to_tensor(g, dtype=from_torch_dtype(dtype))
+            for g in gs
+        ]
         torch._foreach_lerp_(ms, gs, 1.0 - beta_1)
         torch._foreach_lerp_(vs, torch._foreach_mul(gs, gs), 1.0 - beta_2)
         denominators = torch._foreach_sqrt(vs)
         torch._foreach_add_(denominators, epsilon)
-        steps = torch._foreach_mul(ms, alpha.to(dtype))
-        torch._foreach_div_(steps, denominators)
-        torch._foreach_sub_(params, steps)
+        if on_host:
+            torch._foreach_addcdiv_(params, ms, denominators, -alpha)
+        else:
+            steps = torch._foreach_mul(ms, alpha.to(dtype))
+            torch._foreach_div_(steps, denominators)
+            torch._foreach_sub_(params, steps)
+
+
+def _host_step_size(learning_rate, iterations, beta_1, beta_2, variables):
+    # NumPy scalars in the widest variable dtype: the same roundings as the tensor formula.
+    wide = any(v.value.dtype == torch.float64 for v in variables)
+    real = np.float64 if wide else np.float32
+    t = real(int(iterations) + 1)
+    lr = real(float(learning_rate))
+    return float(lr * np.sqrt(1 - np.power(real(beta_2), t)) / (1 - np.power(real(beta_1), t)))
 
 
 def _adam_step_size(learning_rate, iterations, beta_1, beta_2, variables):
