@@ -556,7 +556,7 @@ class Trainer:
             steps=adapter.num_batches,
         )
         callback_list.on_predict_begin()
-        outputs = []
+        outputs, pending = [], ()
         prepared = False
         previous_runner = self._begin_distributed(runner)
         try:
@@ -566,9 +566,13 @@ class Trainer:
                     prepared = True
                 callback_list.on_predict_batch_begin(start)
                 results = self._make_function("predict", len(group))(group)
-                for r in results:
-                    outputs.append(tree.map_structure(backend.convert_to_numpy, r))
+                # The previous group's outputs are copied to the host only now, after this
+                # group was dispatched: a backend that computes asynchronously (JAX) then
+                # overlaps the copy and the next batch's preparation with this computation.
+                outputs += [tree.map_structure(backend.convert_to_numpy, r) for r in pending]
+                pending = results
                 callback_list.on_predict_batch_end(start + len(group) - 1)
+            outputs += [tree.map_structure(backend.convert_to_numpy, r) for r in pending]
         finally:
             self._end_distributed(runner, previous_runner)
         callback_list.on_predict_end()
