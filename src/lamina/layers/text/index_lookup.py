@@ -8,13 +8,13 @@ vocabulary...]``; adapted vocabularies sort by descending count, ties by descend
 from __future__ import annotations
 
 import collections
-import hashlib
 import math
 
 import numpy as np
 
 from lamina import backend, config, ops
 from lamina.layers.base import Layer
+from lamina.layers.text._string_hashes import fingerprint64
 
 _MODES = ("int", "one_hot", "multi_hot", "count", "tf_idf")
 
@@ -43,13 +43,11 @@ def iterate_batches(data):
         yield host_array(batch.numpy() if hasattr(batch, "numpy") else batch)
 
 
-def stable_hash(token, num_bins, salt=None) -> int:
-    """A deterministic 64-bit hash of ``str(token)`` (BLAKE2b, keyed by ``salt``) mod bins."""
-    key = b""
-    if salt is not None:
-        key = b"".join(int(s).to_bytes(8, "little", signed=False) for s in np.ravel(salt))
-    digest = hashlib.blake2b(str(token).encode("utf-8"), digest_size=8, key=key).digest()
-    return int.from_bytes(digest, "little") % num_bins
+def stable_hash(token, num_bins) -> int:
+    """The out-of-vocabulary bucket of a string token: FarmHash Fingerprint64 of its UTF-8
+    bytes mod ``num_bins``, as Keras (``tf.strings.to_hash_bucket_fast``)."""
+    data = token if isinstance(token, bytes) else str(token).encode("utf-8")
+    return fingerprint64(data) % num_bins
 
 
 def encode(indices, output_mode, depth, count_weights=None, dtype=None):
