@@ -82,6 +82,32 @@ def standardize_padding(value, owner, allow_causal=False) -> str:
     return padding
 
 
+def weight_arguments(*prefixes) -> tuple:
+    """``(name, module)`` of the ``<prefix>_initializer``, ``<prefix>_regularizer`` and
+    ``<prefix>_constraint`` arguments of the weights ``prefixes``, in Keras's config order
+    (the initializers, then the regularizers, then the constraints)."""
+    kinds = (
+        ("initializer", initializers),
+        ("regularizer", regularizers),
+        ("constraint", constraints),
+    )
+    return tuple((f"{p}_{kind}", module) for kind, module in kinds for p in prefixes)
+
+
+def add_weight_from_arguments(layer, name, shape, prefix, initializer=None):
+    """``layer.add_weight`` with the layer's ``<prefix>_initializer`` (unless ``initializer``
+    is given), ``<prefix>_regularizer`` and ``<prefix>_constraint``."""
+    if initializer is None:
+        initializer = getattr(layer, f"{prefix}_initializer")
+    return layer.add_weight(
+        name=name,
+        shape=shape,
+        initializer=initializer,
+        regularizer=getattr(layer, f"{prefix}_regularizer"),
+        constraint=getattr(layer, f"{prefix}_constraint"),
+    )
+
+
 def conv_output_length(size, kernel, stride, padding, dilation=1):
     """Output length of a convolution or pooling window along one axis (None stays None)."""
     if size is None:
@@ -114,6 +140,36 @@ def with_spatial(input_shape, spatial, channels, data_format):
     return (input_shape[0], channels, *spatial)
 
 
+def check_rank(input_shape, rank, owner, layout=None) -> tuple:
+    """``input_shape`` as a tuple, or an error when its rank is not ``rank``."""
+    input_shape = tuple(input_shape)
+    if len(input_shape) != rank:
+        detail = f" (batch, {layout})" if layout else ""
+        raise ValueError(
+            f"{owner} expects inputs of rank {rank}{detail}. Received input_shape={input_shape}"
+        )
+    return input_shape
+
+
+# The spatial axes' names in docstrings, by rank.
+SPATIAL_NAMES = {1: "steps", 2: "rows, cols", 3: "dim1, dim2, dim3"}
+
+
+def _doc(template, n, example_in, example_out, **fields):
+    """``template`` filled for rank ``n``: ``{n}``, ``{spatial}``, ``{new_spatial}``,
+    ``{rank_plus_2}``, the example's input and output shapes, and ``fields``."""
+    spatial = SPATIAL_NAMES[n]
+    return template.format(
+        n=n,
+        spatial=spatial,
+        new_spatial=", ".join(f"new_{s}" for s in spatial.split(", ")),
+        rank_plus_2=n + 2,
+        example_in=example_in,
+        example_out=example_out,
+        **fields,
+    )
+
+
 def _get_activation(identifier):
     from lamina import activations
 
@@ -131,54 +187,68 @@ def _is_linear(fn) -> bool:
 
 
 class _BaseConv(Layer):
-    """What every convolution layer shares: argument checks, bias, activation, config."""
+    """What every convolution layer shares: argument checks, weights, bias, activation, config.
+
+    A family (`_Conv`, `_ConvTranspose`, `_DepthwiseConv`, `_SeparableConv`) has the explicit
+    Keras signature and passes its ``locals()`` to `_init_arguments`; its class attributes say
+    which arguments it has: ``_int_args`` (positive ints), ``_kernels`` (prefixes of the kernels' initializer,
+    regularizer and constraint arguments) and ``_extra_config`` (more config entries); its
+    ``_add_kernels(channels)`` creates the kernel weight(s) and returns the output channels.
+    """
 
     _rank = 2
     _allow_causal = False
+    _int_args = ("filters",)
+    _kernels = ("kernel",)
+    _extra_config = ()
 
-    def __init__(
-        self,
-        *,
-        kernel_size,
-        strides,
-        padding,
-        data_format,
-        dilation_rate,
-        activation,
-        use_bias,
-        bias_initializer,
-        bias_regularizer,
-        bias_constraint,
-        **kwargs,
-    ):
-        super().__init__(**kwargs)
+    def _init_arguments(self, args):
         owner, n = type(self).__name__, self._rank
-        self.kernel_size = int_tuple(kernel_size, n, "kernel_size", owner)
-        self.strides = int_tuple(strides, n, "strides", owner)
-        self.dilation_rate = int_tuple(dilation_rate, n, "dilation_rate", owner)
+        self.kernel_size = int_tuple(args["kernel_size"], n, "kernel_size", owner)
+        self.strides = int_tuple(args["strides"], n, "strides", owner)
+        self.dilation_rate = int_tuple(args["dilation_rate"], n, "dilation_rate", owner)
         if max(self.strides) > 1 and max(self.dilation_rate) > 1:
             raise ValueError(
                 f"{owner}: `strides` > 1 cannot be combined with `dilation_rate` > 1. "
                 f"Received: strides={self.strides}, dilation_rate={self.dilation_rate}"
             )
-        self.padding = standardize_padding(padding, owner, self._allow_causal)
-        self.data_format = config.standardize_data_format(data_format)
-        self.activation = _get_activation(activation)
+        self.padding = standardize_padding(args["padding"], owner, self._allow_causal)
+        self.data_format = config.standardize_data_format(args["data_format"])
+        self.activation = _get_activation(args["activation"])
         self._activation_fn = None if _is_linear(self.activation) else self.activation
-        self.use_bias = bool(use_bias)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.bias_constraint = constraints.get(bias_constraint)
+        self.use_bias = bool(args["use_bias"])
+        self._set_weight_args(args, ("bias",))
         self.input_spec = InputSpec(ndim=n + 2)
         self._channel_axis = -1 if self.data_format == "channels_last" else 1
         self._bias_shape = None  # set in build for channels_first
+        for name in self._int_args:
+            setattr(self, name, positive_int(args[name], name, owner))
+        self._check_args(args, owner)
+        self._set_weight_args(args, self._kernels)
+
+    def _set_weight_args(self, args, prefixes):
+        for name, module in weight_arguments(*prefixes):
+            setattr(self, name, module.get(args[name]))
+
+    def _check_args(self, args, owner):
+        """Checks of a family's own arguments (after the positive ints)."""
+
+    # Building ---------------------------------------------------------------------------
+    def build(self, input_shape):
+        channels = self._input_channels(input_shape)
+        self.compute_output_shape(input_shape)
+        out_channels = self._add_kernels(channels)
+        self.input_spec = InputSpec(ndim=self._rank + 2, axes={self._channel_axis: channels})
+        if self.use_bias:
+            self.bias = add_weight_from_arguments(self, "bias", (out_channels,), "bias")
+            if self.data_format == "channels_first":
+                self._bias_shape = (out_channels,) + (1,) * self._rank
+        else:
+            self.bias = None
+        self.built = True
 
     def _input_channels(self, input_shape):
-        if len(input_shape) != self._rank + 2:
-            raise ValueError(
-                f"{type(self).__name__} expects inputs of rank {self._rank + 2} "
-                f"(batch, {self._layout_names()}). Received input_shape={tuple(input_shape)}"
-            )
+        check_rank(input_shape, self._rank + 2, type(self).__name__, self._layout_names())
         channels = input_shape[self._channel_axis]
         if channels is None:
             raise ValueError(
@@ -196,22 +266,7 @@ class _BaseConv(Layer):
             return f"{spatial}, channels"
         return f"channels, {spatial}"
 
-    def _finish_build(self, channels, out_channels):
-        self.input_spec = InputSpec(ndim=self._rank + 2, axes={self._channel_axis: channels})
-        if self.use_bias:
-            self.bias = self.add_weight(
-                name="bias",
-                shape=(out_channels,),
-                initializer=self.bias_initializer,
-                regularizer=self.bias_regularizer,
-                constraint=self.bias_constraint,
-            )
-            if self.data_format == "channels_first":
-                self._bias_shape = (out_channels,) + (1,) * self._rank
-        else:
-            self.bias = None
-        self.built = True
-
+    # Calling ----------------------------------------------------------------------------
     def _bias_and_activation(self, x):
         if self.bias is not None:
             bias = (
@@ -222,36 +277,32 @@ class _BaseConv(Layer):
             x = self._activation_fn(x)
         return x
 
-    def _check_output_spatial(self, input_shape, spatial):
+    # Shapes -----------------------------------------------------------------------------
+    def compute_output_shape(self, input_shape):
+        return self._conv_output_shape(input_shape, self.filters)
+
+    def _output_spatial(self, dims):
+        return tuple(
+            conv_output_length(d, k, s, self.padding, r)
+            for d, k, s, r in zip(dims, self.kernel_size, self.strides, self.dilation_rate)
+        )
+
+    def _conv_output_shape(self, input_shape, out_channels):
+        input_shape = check_rank(
+            input_shape, self._rank + 2, type(self).__name__, self._layout_names()
+        )
+        spatial = self._output_spatial(spatial_dims(input_shape, self.data_format))
         if any(d is not None and d <= 0 for d in spatial):
             raise ValueError(
                 f"{type(self).__name__}: the output would have a zero or negative size "
-                f"{spatial} for input_shape={tuple(input_shape)} with "
+                f"{spatial} for input_shape={input_shape} with "
                 f"kernel_size={self.kernel_size}, strides={self.strides}, "
                 f"padding={self.padding!r}, dilation_rate={self.dilation_rate}. Use a smaller "
                 "kernel or padding='same'."
             )
-
-    def _conv_output_shape(self, input_shape, out_channels):
-        input_shape = tuple(input_shape)
-        if len(input_shape) != self._rank + 2:
-            raise ValueError(
-                f"{type(self).__name__} expects inputs of rank {self._rank + 2} "
-                f"(batch, {self._layout_names()}). Received input_shape={input_shape}"
-            )
-        spatial = tuple(
-            conv_output_length(d, k, s, self.padding, r)
-            for d, k, s, r in zip(
-                spatial_dims(input_shape, self.data_format),
-                self.kernel_size,
-                self.strides,
-                self.dilation_rate,
-            )
-        )
-        self._check_output_spatial(input_shape, spatial)
         return with_spatial(input_shape, spatial, out_channels, self.data_format)
 
-    def _base_config(self):
+    def get_config(self):
         cfg = super().get_config()
         cfg.update(
             {
@@ -264,14 +315,11 @@ class _BaseConv(Layer):
                 "use_bias": self.use_bias,
             }
         )
+        for name in (*self._int_args, *self._extra_config):
+            cfg[name] = getattr(self, name)
+        for name, module in (*weight_arguments(*self._kernels), *weight_arguments("bias")):
+            cfg[name] = module.serialize(getattr(self, name))
         return cfg
-
-    def _bias_config(self):
-        return {
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-            "bias_constraint": constraints.serialize(self.bias_constraint),
-        }
 
 
 # ----------------------------------------------------------------------------------------
@@ -279,6 +327,8 @@ class _BaseConv(Layer):
 
 
 class _Conv(_BaseConv):
+    _int_args = ("filters", "groups")
+
     def __init__(
         self,
         filters,
@@ -299,31 +349,8 @@ class _Conv(_BaseConv):
         bias_constraint=None,
         **kwargs,
     ):
-        super().__init__(
-            kernel_size=kernel_size,
-            strides=strides,
-            padding=padding,
-            data_format=data_format,
-            dilation_rate=dilation_rate,
-            activation=activation,
-            use_bias=use_bias,
-            bias_initializer=bias_initializer,
-            bias_regularizer=bias_regularizer,
-            bias_constraint=bias_constraint,
-            activity_regularizer=activity_regularizer,
-            **kwargs,
-        )
-        owner = type(self).__name__
-        self.filters = positive_int(filters, "filters", owner)
-        self.groups = positive_int(groups, "groups", owner)
-        if self.filters % self.groups:
-            raise ValueError(
-                f"{owner}: `filters` must be divisible by `groups`. "
-                f"Received: filters={filters}, groups={groups}"
-            )
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        self._init_arguments(locals())
         # Causal padding is done with an explicit left pad, then a "valid" convolution.
         self._op_padding = "valid" if self.padding == "causal" else self.padding
         self._causal_pad = None
@@ -334,22 +361,26 @@ class _Conv(_BaseConv):
                 pad = [(0, 0), (0, 0), (left, 0)]
             self._causal_pad = tuple(pad)
 
-    def build(self, input_shape):
-        channels = self._input_channels(input_shape)
+    def _check_args(self, args, owner):
+        if self.filters % self.groups:
+            raise ValueError(
+                f"{owner}: `filters` must be divisible by `groups`. "
+                f"Received: filters={args['filters']}, groups={args['groups']}"
+            )
+
+    def _input_channels(self, input_shape):
+        channels = super()._input_channels(input_shape)
         if channels % self.groups:
             raise ValueError(
                 f"{type(self).__name__}: the number of input channels ({channels}) must be "
                 f"divisible by `groups`={self.groups}. Received input_shape={tuple(input_shape)}"
             )
-        self._conv_output_shape(input_shape, self.filters)
-        self.kernel = self.add_weight(
-            name="kernel",
-            shape=(*self.kernel_size, channels // self.groups, self.filters),
-            initializer=self.kernel_initializer,
-            regularizer=self.kernel_regularizer,
-            constraint=self.kernel_constraint,
-        )
-        self._finish_build(channels, self.filters)
+        return channels
+
+    def _add_kernels(self, channels):
+        shape = (*self.kernel_size, channels // self.groups, self.filters)
+        self.kernel = add_weight_from_arguments(self, "kernel", shape, "kernel")
+        return self.filters
 
     def call(self, inputs):
         if self._causal_pad is not None:
@@ -364,25 +395,9 @@ class _Conv(_BaseConv):
         )
         return self._bias_and_activation(x)
 
-    def compute_output_shape(self, input_shape):
-        return self._conv_output_shape(input_shape, self.filters)
 
-    def get_config(self):
-        cfg = self._base_config()
-        cfg.update(
-            {
-                "filters": self.filters,
-                "groups": self.groups,
-                "kernel_initializer": initializers.serialize(self.kernel_initializer),
-                "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-                "kernel_constraint": constraints.serialize(self.kernel_constraint),
-                **self._bias_config(),
-            }
-        )
-        return cfg
+_CONV_DOC = """{summary}
 
-
-_CONV_ARGS = """
     Args:
         filters: number of output channels.
         kernel_size: int or tuple of {n} ints, the size of the convolution window.
@@ -405,71 +420,61 @@ _CONV_ARGS = """
 
     Output shape:
         (batch, {new_spatial}, filters), or (batch, filters, {new_spatial}) with channels_first.
+
+    Example:
+        >>> x = np.ones({example_in}, "float32")
+        >>> print(lamina.layers.{layer}(x).shape)
+        {example_out}
 """
+
+
+# By rank: the summary, the paddings, and the example's layer, input shape and output shape.
+_CONV_DOCS = {
+    1: (
+        "1D convolution (temporal convolution) over a sequence, with optional causal padding.",
+        '"valid", "same" or "causal" (output[t] sees only input[:t+1])',
+        'Conv1D(32, 3, activation="relu")',
+        "(4, 10, 128)",
+        "(4, 8, 32)",
+    ),
+    2: (
+        "2D convolution over images.",
+        '"valid" (no padding) or "same" (output size = ceil(input / strides))',
+        'Conv2D(32, (3, 3), activation="relu")',
+        "(4, 28, 28, 1)",
+        "(4, 26, 26, 32)",
+    ),
+    3: (
+        "3D convolution over volumes (or videos).",
+        '"valid" or "same"',
+        "Conv3D(4, 3)",
+        "(2, 8, 8, 8, 3)",
+        "(2, 6, 6, 6, 4)",
+    ),
+}
+
+
+def _conv_doc(n):
+    summary, paddings, layer, example_in, example_out = _CONV_DOCS[n]
+    return _doc(
+        _CONV_DOC, n, example_in, example_out, summary=summary, paddings=paddings, layer=layer
+    )
 
 
 class Conv1D(_Conv):
     _rank = 1
     _allow_causal = True
-    __doc__ = (
-        """1D convolution (temporal convolution) over a sequence, with optional causal padding.
-"""
-        + _CONV_ARGS.format(
-            n=1,
-            paddings='"valid", "same" or "causal" (output[t] sees only input[:t+1])',
-            spatial="steps",
-            new_spatial="new_steps",
-            rank_plus_2=3,
-        )
-        + """
-    Example:
-        >>> x = np.ones((4, 10, 128), "float32")
-        >>> print(lamina.layers.Conv1D(32, 3, activation="relu")(x).shape)
-        (4, 8, 32)
-"""
-    )
+    __doc__ = _conv_doc(1)
 
 
 class Conv2D(_Conv):
     _rank = 2
-    __doc__ = (
-        """2D convolution over images.
-"""
-        + _CONV_ARGS.format(
-            n=2,
-            paddings='"valid" (no padding) or "same" (output size = ceil(input / strides))',
-            spatial="rows, cols",
-            new_spatial="new_rows, new_cols",
-            rank_plus_2=4,
-        )
-        + """
-    Example:
-        >>> x = np.ones((4, 28, 28, 1), "float32")
-        >>> print(lamina.layers.Conv2D(32, (3, 3), activation="relu")(x).shape)
-        (4, 26, 26, 32)
-"""
-    )
+    __doc__ = _conv_doc(2)
 
 
 class Conv3D(_Conv):
     _rank = 3
-    __doc__ = (
-        """3D convolution over volumes (or videos).
-"""
-        + _CONV_ARGS.format(
-            n=3,
-            paddings='"valid" or "same"',
-            spatial="dim1, dim2, dim3",
-            new_spatial="new_dim1, new_dim2, new_dim3",
-            rank_plus_2=5,
-        )
-        + """
-    Example:
-        >>> x = np.ones((2, 8, 8, 8, 3), "float32")
-        >>> print(lamina.layers.Conv3D(4, 3)(x).shape)
-        (2, 6, 6, 6, 4)
-"""
-    )
+    __doc__ = _conv_doc(3)
 
 
 # ----------------------------------------------------------------------------------------
@@ -477,6 +482,8 @@ class Conv3D(_Conv):
 
 
 class _ConvTranspose(_BaseConv):
+    _extra_config = ("output_padding",)
+
     def __init__(
         self,
         filters,
@@ -497,50 +504,29 @@ class _ConvTranspose(_BaseConv):
         bias_constraint=None,
         **kwargs,
     ):
-        super().__init__(
-            kernel_size=kernel_size,
-            strides=strides,
-            padding=padding,
-            data_format=data_format,
-            dilation_rate=dilation_rate,
-            activation=activation,
-            use_bias=use_bias,
-            bias_initializer=bias_initializer,
-            bias_regularizer=bias_regularizer,
-            bias_constraint=bias_constraint,
-            activity_regularizer=activity_regularizer,
-            **kwargs,
-        )
-        owner = type(self).__name__
-        self.filters = positive_int(filters, "filters", owner)
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        self._init_arguments(locals())
+
+    def _check_args(self, args, owner):
+        output_padding = args["output_padding"]
         if output_padding is None:
             self.output_padding = None
-        else:
-            self.output_padding = int_tuple(
-                output_padding, self._rank, "output_padding", owner, allow_zero=True
-            )
-            for op, s in zip(self.output_padding, self.strides):
-                if op >= s:
-                    raise ValueError(
-                        f"{owner}: each `output_padding` value must be smaller than the "
-                        f"matching `strides` value. Received: output_padding="
-                        f"{self.output_padding}, strides={self.strides}"
-                    )
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-
-    def build(self, input_shape):
-        channels = self._input_channels(input_shape)
-        self.compute_output_shape(input_shape)
-        self.kernel = self.add_weight(
-            name="kernel",
-            shape=(*self.kernel_size, self.filters, channels),
-            initializer=self.kernel_initializer,
-            regularizer=self.kernel_regularizer,
-            constraint=self.kernel_constraint,
+            return
+        self.output_padding = int_tuple(
+            output_padding, self._rank, "output_padding", owner, allow_zero=True
         )
-        self._finish_build(channels, self.filters)
+        if any(op >= s for op, s in zip(self.output_padding, self.strides)):
+            raise ValueError(
+                f"{owner}: each `output_padding` value must be smaller than the "
+                f"matching `strides` value. Received: output_padding="
+                f"{self.output_padding}, strides={self.strides}"
+            )
+
+    def _add_kernels(self, channels):
+        self.kernel = add_weight_from_arguments(
+            self, "kernel", (*self.kernel_size, self.filters, channels), "kernel"
+        )
+        return self.filters
 
     def call(self, inputs):
         x = ops.conv_transpose(
@@ -554,40 +540,14 @@ class _ConvTranspose(_BaseConv):
         )
         return self._bias_and_activation(x)
 
-    def compute_output_shape(self, input_shape):
-        input_shape = tuple(input_shape)
-        if len(input_shape) != self._rank + 2:
-            raise ValueError(
-                f"{type(self).__name__} expects inputs of rank {self._rank + 2} "
-                f"(batch, {self._layout_names()}). Received input_shape={input_shape}"
-            )
+    def _output_spatial(self, dims):
         out_pad = self.output_padding or (None,) * self._rank
-        spatial = tuple(
+        return tuple(
             transpose_output_length(d, k, s, self.padding, op, r)
             for d, k, s, op, r in zip(
-                spatial_dims(input_shape, self.data_format),
-                self.kernel_size,
-                self.strides,
-                out_pad,
-                self.dilation_rate,
+                dims, self.kernel_size, self.strides, out_pad, self.dilation_rate
             )
         )
-        self._check_output_spatial(input_shape, spatial)
-        return with_spatial(input_shape, spatial, self.filters, self.data_format)
-
-    def get_config(self):
-        cfg = self._base_config()
-        cfg.update(
-            {
-                "filters": self.filters,
-                "output_padding": self.output_padding,
-                "kernel_initializer": initializers.serialize(self.kernel_initializer),
-                "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-                "kernel_constraint": constraints.serialize(self.kernel_constraint),
-                **self._bias_config(),
-            }
-        )
-        return cfg
 
 
 _TRANSPOSE_DOC = """Transposed {n}D convolution ("deconvolution"): the gradient of a {n}D
@@ -621,35 +581,17 @@ _TRANSPOSE_DOC = """Transposed {n}D convolution ("deconvolution"): the gradient 
 
 class Conv1DTranspose(_ConvTranspose):
     _rank = 1
-    __doc__ = _TRANSPOSE_DOC.format(
-        n=1,
-        spatial="steps",
-        new_spatial="new_steps",
-        example_in="(2, 5, 3)",
-        example_out="(2, 10, 4)",
-    )
+    __doc__ = _doc(_TRANSPOSE_DOC, 1, "(2, 5, 3)", "(2, 10, 4)")
 
 
 class Conv2DTranspose(_ConvTranspose):
     _rank = 2
-    __doc__ = _TRANSPOSE_DOC.format(
-        n=2,
-        spatial="rows, cols",
-        new_spatial="new_rows, new_cols",
-        example_in="(2, 5, 5, 3)",
-        example_out="(2, 10, 10, 4)",
-    )
+    __doc__ = _doc(_TRANSPOSE_DOC, 2, "(2, 5, 5, 3)", "(2, 10, 10, 4)")
 
 
 class Conv3DTranspose(_ConvTranspose):
     _rank = 3
-    __doc__ = _TRANSPOSE_DOC.format(
-        n=3,
-        spatial="dim1, dim2, dim3",
-        new_spatial="new_dim1, new_dim2, new_dim3",
-        example_in="(2, 4, 4, 4, 3)",
-        example_out="(2, 8, 8, 8, 4)",
-    )
+    __doc__ = _doc(_TRANSPOSE_DOC, 3, "(2, 4, 4, 4, 3)", "(2, 8, 8, 8, 4)")
 
     # Keras 3 puts `data_format` before `output_padding` here (only in 3D); keep its order.
     def __init__(
@@ -672,25 +614,9 @@ class Conv3DTranspose(_ConvTranspose):
         bias_constraint=None,
         **kwargs,
     ):
-        super().__init__(
-            filters,
-            kernel_size,
-            strides,
-            padding,
-            output_padding,
-            data_format,
-            dilation_rate,
-            activation,
-            use_bias,
-            kernel_initializer,
-            bias_initializer,
-            kernel_regularizer,
-            bias_regularizer,
-            activity_regularizer,
-            kernel_constraint,
-            bias_constraint,
-            **kwargs,
-        )
+        # Straight to Layer: `_ConvTranspose.__init__` takes the arguments in the 1D/2D order.
+        Layer.__init__(self, activity_regularizer=activity_regularizer, **kwargs)
+        self._init_arguments(locals())
 
 
 # ----------------------------------------------------------------------------------------
@@ -698,6 +624,9 @@ class Conv3DTranspose(_ConvTranspose):
 
 
 class _DepthwiseConv(_BaseConv):
+    _int_args = ("depth_multiplier",)
+    _kernels = ("depthwise",)
+
     def __init__(
         self,
         kernel_size,
@@ -717,39 +646,14 @@ class _DepthwiseConv(_BaseConv):
         bias_constraint=None,
         **kwargs,
     ):
-        super().__init__(
-            kernel_size=kernel_size,
-            strides=strides,
-            padding=padding,
-            data_format=data_format,
-            dilation_rate=dilation_rate,
-            activation=activation,
-            use_bias=use_bias,
-            bias_initializer=bias_initializer,
-            bias_regularizer=bias_regularizer,
-            bias_constraint=bias_constraint,
-            activity_regularizer=activity_regularizer,
-            **kwargs,
-        )
-        self.depth_multiplier = positive_int(
-            depth_multiplier, "depth_multiplier", type(self).__name__
-        )
-        self.depthwise_initializer = initializers.get(depthwise_initializer)
-        self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
-        self.depthwise_constraint = constraints.get(depthwise_constraint)
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        self._init_arguments(locals())
 
-    def build(self, input_shape):
-        channels = self._input_channels(input_shape)
-        self.compute_output_shape(input_shape)
+    def _add_kernels(self, channels):
         # Keras 3 names the depthwise layer's kernel "kernel".
-        self.kernel = self.add_weight(
-            name="kernel",
-            shape=(*self.kernel_size, channels, self.depth_multiplier),
-            initializer=self.depthwise_initializer,
-            regularizer=self.depthwise_regularizer,
-            constraint=self.depthwise_constraint,
-        )
-        self._finish_build(channels, channels * self.depth_multiplier)
+        shape = (*self.kernel_size, channels, self.depth_multiplier)
+        self.kernel = add_weight_from_arguments(self, "kernel", shape, "depthwise")
+        return channels * self.depth_multiplier
 
     def call(self, inputs):
         x = ops.depthwise_conv(
@@ -766,19 +670,6 @@ class _DepthwiseConv(_BaseConv):
         channels = input_shape[self._channel_axis] if len(input_shape) == self._rank + 2 else None
         out_channels = None if channels is None else channels * self.depth_multiplier
         return self._conv_output_shape(input_shape, out_channels)
-
-    def get_config(self):
-        cfg = self._base_config()
-        cfg.update(
-            {
-                "depth_multiplier": self.depth_multiplier,
-                "depthwise_initializer": initializers.serialize(self.depthwise_initializer),
-                "depthwise_regularizer": regularizers.serialize(self.depthwise_regularizer),
-                "depthwise_constraint": constraints.serialize(self.depthwise_constraint),
-                **self._bias_config(),
-            }
-        )
-        return cfg
 
 
 _DEPTHWISE_DOC = """{n}D depthwise convolution: each input channel is convolved with its own
@@ -812,27 +703,18 @@ _DEPTHWISE_DOC = """{n}D depthwise convolution: each input channel is convolved 
 
 class DepthwiseConv1D(_DepthwiseConv):
     _rank = 1
-    __doc__ = _DEPTHWISE_DOC.format(
-        n=1,
-        spatial="steps",
-        new_spatial="new_steps",
-        example_in="(2, 10, 4)",
-        example_out="(2, 8, 8)",
-    )
+    __doc__ = _doc(_DEPTHWISE_DOC, 1, "(2, 10, 4)", "(2, 8, 8)")
 
 
 class DepthwiseConv2D(_DepthwiseConv):
     _rank = 2
-    __doc__ = _DEPTHWISE_DOC.format(
-        n=2,
-        spatial="rows, cols",
-        new_spatial="new_rows, new_cols",
-        example_in="(2, 10, 10, 4)",
-        example_out="(2, 8, 8, 8)",
-    )
+    __doc__ = _doc(_DEPTHWISE_DOC, 2, "(2, 10, 10, 4)", "(2, 8, 8, 8)")
 
 
 class _SeparableConv(_BaseConv):
+    _int_args = ("filters", "depth_multiplier")
+    _kernels = ("depthwise", "pointwise")
+
     def __init__(
         self,
         filters,
@@ -856,48 +738,19 @@ class _SeparableConv(_BaseConv):
         bias_constraint=None,
         **kwargs,
     ):
-        super().__init__(
-            kernel_size=kernel_size,
-            strides=strides,
-            padding=padding,
-            data_format=data_format,
-            dilation_rate=dilation_rate,
-            activation=activation,
-            use_bias=use_bias,
-            bias_initializer=bias_initializer,
-            bias_regularizer=bias_regularizer,
-            bias_constraint=bias_constraint,
-            activity_regularizer=activity_regularizer,
-            **kwargs,
-        )
-        owner = type(self).__name__
-        self.filters = positive_int(filters, "filters", owner)
-        self.depth_multiplier = positive_int(depth_multiplier, "depth_multiplier", owner)
-        self.depthwise_initializer = initializers.get(depthwise_initializer)
-        self.pointwise_initializer = initializers.get(pointwise_initializer)
-        self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
-        self.pointwise_regularizer = regularizers.get(pointwise_regularizer)
-        self.depthwise_constraint = constraints.get(depthwise_constraint)
-        self.pointwise_constraint = constraints.get(pointwise_constraint)
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        self._init_arguments(locals())
 
-    def build(self, input_shape):
-        channels = self._input_channels(input_shape)
-        self.compute_output_shape(input_shape)
-        self.depthwise_kernel = self.add_weight(
-            name="depthwise_kernel",
-            shape=(*self.kernel_size, channels, self.depth_multiplier),
-            initializer=self.depthwise_initializer,
-            regularizer=self.depthwise_regularizer,
-            constraint=self.depthwise_constraint,
+    def _add_kernels(self, channels):
+        depthwise = (*self.kernel_size, channels, self.depth_multiplier)
+        pointwise = (1,) * self._rank + (channels * self.depth_multiplier, self.filters)
+        self.depthwise_kernel = add_weight_from_arguments(
+            self, "depthwise_kernel", depthwise, "depthwise"
         )
-        self.pointwise_kernel = self.add_weight(
-            name="pointwise_kernel",
-            shape=(1,) * self._rank + (channels * self.depth_multiplier, self.filters),
-            initializer=self.pointwise_initializer,
-            regularizer=self.pointwise_regularizer,
-            constraint=self.pointwise_constraint,
+        self.pointwise_kernel = add_weight_from_arguments(
+            self, "pointwise_kernel", pointwise, "pointwise"
         )
-        self._finish_build(channels, self.filters)
+        return self.filters
 
     def call(self, inputs):
         x = ops.separable_conv(
@@ -910,26 +763,6 @@ class _SeparableConv(_BaseConv):
             dilation_rate=self.dilation_rate,
         )
         return self._bias_and_activation(x)
-
-    def compute_output_shape(self, input_shape):
-        return self._conv_output_shape(input_shape, self.filters)
-
-    def get_config(self):
-        cfg = self._base_config()
-        cfg.update(
-            {
-                "filters": self.filters,
-                "depth_multiplier": self.depth_multiplier,
-                "depthwise_initializer": initializers.serialize(self.depthwise_initializer),
-                "pointwise_initializer": initializers.serialize(self.pointwise_initializer),
-                "depthwise_regularizer": regularizers.serialize(self.depthwise_regularizer),
-                "pointwise_regularizer": regularizers.serialize(self.pointwise_regularizer),
-                "depthwise_constraint": constraints.serialize(self.depthwise_constraint),
-                "pointwise_constraint": constraints.serialize(self.pointwise_constraint),
-                **self._bias_config(),
-            }
-        )
-        return cfg
 
 
 _SEPARABLE_DOC = """{n}D separable convolution: a depthwise convolution (each channel on its
@@ -964,24 +797,12 @@ _SEPARABLE_DOC = """{n}D separable convolution: a depthwise convolution (each ch
 
 class SeparableConv1D(_SeparableConv):
     _rank = 1
-    __doc__ = _SEPARABLE_DOC.format(
-        n=1,
-        spatial="steps",
-        new_spatial="new_steps",
-        example_in="(2, 10, 4)",
-        example_out="(2, 8, 8)",
-    )
+    __doc__ = _doc(_SEPARABLE_DOC, 1, "(2, 10, 4)", "(2, 8, 8)")
 
 
 class SeparableConv2D(_SeparableConv):
     _rank = 2
-    __doc__ = _SEPARABLE_DOC.format(
-        n=2,
-        spatial="rows, cols",
-        new_spatial="new_rows, new_cols",
-        example_in="(2, 10, 10, 4)",
-        example_out="(2, 8, 8, 8)",
-    )
+    __doc__ = _doc(_SEPARABLE_DOC, 2, "(2, 10, 10, 4)", "(2, 8, 8, 8)")
 
 
 # Keras 3's aliases.

@@ -7,14 +7,26 @@ output is cast back to the layer's compute dtype).
 
 from __future__ import annotations
 
-from lamina import config, constraints, initializers, ops, regularizers
+from lamina import config, initializers, ops
 from lamina.backend.common.keras_tensor import KerasTensor
 from lamina.layers.base import Layer
+from lamina.layers.conv import add_weight_from_arguments, weight_arguments
 from lamina.layers.input_spec import InputSpec
 
 __all__ = ["BatchNormalization", "GroupNormalization", "LayerNormalization", "UnitNormalization"]
 
 _HALF = ("float16", "bfloat16")
+
+
+def _axis_argument(layer, axis):
+    """``axis`` as an int or a list of ints, or a clear error."""
+    if isinstance(axis, (list, tuple)):
+        return list(axis)
+    if isinstance(axis, bool) or not isinstance(axis, int):
+        raise ValueError(
+            f"{layer}: `axis` must be an int or a list of ints. Received: axis={axis!r}"
+        )
+    return axis
 
 
 def _check_axis(layer, axis, ndim, input_shape):
@@ -26,62 +38,37 @@ def _check_axis(layer, axis, ndim, input_shape):
     return axis % ndim
 
 
+# The gamma/beta arguments, in Keras's config order.
+_AFFINE_ARGS = weight_arguments("beta", "gamma")
+
+
 class _Normalization(Layer):
     """Shared: output shape = input shape, dtype = compute dtype; gamma/beta options."""
 
     supports_masking = True
 
-    def _init_affine(
-        self,
-        center,
-        scale,
-        beta_initializer,
-        gamma_initializer,
-        beta_regularizer,
-        gamma_regularizer,
-        beta_constraint,
-        gamma_constraint,
-    ):
-        self.center = bool(center)
-        self.scale = bool(scale)
-        self.beta_initializer = initializers.get(beta_initializer)
-        self.gamma_initializer = initializers.get(gamma_initializer)
-        self.beta_regularizer = regularizers.get(beta_regularizer)
-        self.gamma_regularizer = regularizers.get(gamma_regularizer)
-        self.beta_constraint = constraints.get(beta_constraint)
-        self.gamma_constraint = constraints.get(gamma_constraint)
+    def _init_affine(self, args):
+        """Read ``center``, ``scale`` and the gamma/beta arguments from ``args`` (the public
+        ``__init__``'s ``locals()``)."""
+        self.center = bool(args["center"])
+        self.scale = bool(args["scale"])
+        for name, module in _AFFINE_ARGS:
+            setattr(self, name, module.get(args[name]))
         self.gamma = None
         self.beta = None
         self._upcast = self.compute_dtype in _HALF
 
     def _add_affine(self, shape, scale=None, center=None):
         if self.scale if scale is None else scale:
-            self.gamma = self.add_weight(
-                name="gamma",
-                shape=shape,
-                initializer=self.gamma_initializer,
-                regularizer=self.gamma_regularizer,
-                constraint=self.gamma_constraint,
-            )
+            self.gamma = add_weight_from_arguments(self, "gamma", shape, "gamma")
         if self.center if center is None else center:
-            self.beta = self.add_weight(
-                name="beta",
-                shape=shape,
-                initializer=self.beta_initializer,
-                regularizer=self.beta_regularizer,
-                constraint=self.beta_constraint,
-            )
+            self.beta = add_weight_from_arguments(self, "beta", shape, "beta")
 
     def _affine_config(self):
         return {
             "center": self.center,
             "scale": self.scale,
-            "beta_initializer": initializers.serialize(self.beta_initializer),
-            "gamma_initializer": initializers.serialize(self.gamma_initializer),
-            "beta_regularizer": regularizers.serialize(self.beta_regularizer),
-            "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
-            "beta_constraint": constraints.serialize(self.beta_constraint),
-            "gamma_constraint": constraints.serialize(self.gamma_constraint),
+            **{name: module.serialize(getattr(self, name)) for name, module in _AFFINE_ARGS},
         }
 
     def compute_output_shape(self, input_shape):
@@ -150,16 +137,7 @@ class BatchNormalization(_Normalization):
         self.momentum = float(momentum)
         self.epsilon = float(epsilon)
         self.synchronized = bool(synchronized)
-        self._init_affine(
-            center,
-            scale,
-            beta_initializer,
-            gamma_initializer,
-            beta_regularizer,
-            gamma_regularizer,
-            beta_constraint,
-            gamma_constraint,
-        )
+        self._init_affine(locals())
         self.moving_mean_initializer = initializers.get(moving_mean_initializer)
         self.moving_variance_initializer = initializers.get(moving_variance_initializer)
 
@@ -290,26 +268,10 @@ class LayerNormalization(_Normalization):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        if isinstance(axis, (list, tuple)):
-            axis = list(axis)
-        elif isinstance(axis, bool) or not isinstance(axis, int):
-            raise ValueError(
-                f"LayerNormalization: `axis` must be an int or a list of ints. Received: "
-                f"axis={axis!r}"
-            )
-        self.axis = axis
+        self.axis = _axis_argument("LayerNormalization", axis)
         self.epsilon = float(epsilon)
         self.rms_scaling = bool(rms_scaling)
-        self._init_affine(
-            center,
-            scale,
-            beta_initializer,
-            gamma_initializer,
-            beta_regularizer,
-            gamma_regularizer,
-            beta_constraint,
-            gamma_constraint,
-        )
+        self._init_affine(locals())
 
     def build(self, input_shape):
         ndim = len(input_shape)
@@ -405,16 +367,7 @@ class GroupNormalization(_Normalization):
         self.groups = groups
         self.axis = axis
         self.epsilon = float(epsilon)
-        self._init_affine(
-            center,
-            scale,
-            beta_initializer,
-            gamma_initializer,
-            beta_regularizer,
-            gamma_regularizer,
-            beta_constraint,
-            gamma_constraint,
-        )
+        self._init_affine(locals())
 
     def build(self, input_shape):
         ndim = len(input_shape)
@@ -496,15 +449,8 @@ class UnitNormalization(_Normalization):
 
     def __init__(self, axis=-1, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(axis, (list, tuple)):
-            axis = list(axis)
-        elif isinstance(axis, bool) or not isinstance(axis, int):
-            raise ValueError(
-                f"UnitNormalization: `axis` must be an int or a list of ints. Received: "
-                f"axis={axis!r}"
-            )
-        self.axis = axis
-        self._axis = tuple(axis) if isinstance(axis, list) else axis
+        self.axis = _axis_argument("UnitNormalization", axis)
+        self._axis = tuple(self.axis) if isinstance(self.axis, list) else self.axis
         self._upcast = self.compute_dtype in _HALF
 
     def build(self, input_shape):

@@ -9,6 +9,8 @@ from __future__ import annotations
 from lamina import config, ops
 from lamina.layers.base import Layer
 from lamina.layers.conv import (
+    SPATIAL_NAMES,
+    check_rank,
     conv_output_length,
     int_tuple,
     spatial_dims,
@@ -67,12 +69,7 @@ class _Pooling(Layer):
         return self._op(inputs, self.pool_size, self.strides, self.padding, self.data_format)
 
     def compute_output_shape(self, input_shape):
-        input_shape = tuple(input_shape)
-        if len(input_shape) != self._rank + 2:
-            raise ValueError(
-                f"{type(self).__name__} expects inputs of rank {self._rank + 2}. "
-                f"Received input_shape={input_shape}"
-            )
+        input_shape = check_rank(input_shape, self._rank + 2, type(self).__name__)
         spatial = tuple(
             conv_output_length(d, k, s, self.padding)
             for d, k, s in zip(
@@ -102,6 +99,33 @@ class _Pooling(Layer):
         return cfg
 
 
+# Keras's signatures differ by rank only in the default `pool_size`: one class per rank holds
+# it, and the max and average layers of that rank share it.
+
+
+class _Pooling1D(_Pooling):
+    _rank = 1
+
+    def __init__(self, pool_size=2, strides=None, padding="valid", data_format=None, **kwargs):
+        super().__init__(pool_size, strides, padding, data_format, **kwargs)
+
+
+class _Pooling2D(_Pooling):
+    _rank = 2
+
+    def __init__(self, pool_size=(2, 2), strides=None, padding="valid", data_format=None, **kwargs):
+        super().__init__(pool_size, strides, padding, data_format, **kwargs)
+
+
+class _Pooling3D(_Pooling):
+    _rank = 3
+
+    def __init__(
+        self, pool_size=(2, 2, 2), strides=None, padding="valid", data_format=None, **kwargs
+    ):
+        super().__init__(pool_size, strides, padding, data_format, **kwargs)
+
+
 _POOL_DOC = """{kind} pooling for {what}: the {op} of each window of ``pool_size``.
 
     Args:
@@ -124,19 +148,26 @@ _POOL_DOC = """{kind} pooling for {what}: the {op} of each window of ``pool_size
         {example_out}
 """
 
+_WHAT = {1: "temporal data", 2: "images", 3: "volumes"}
 
-def _pool_doc(name, kind, op, n, default, example_in, example_out):
-    spatial = {1: "steps", 2: "rows, cols", 3: "dim1, dim2, dim3"}[n]
+
+def _pool_doc(mode, n):
+    """The docstring of the ``mode`` ("max" or "average") pooling layer of rank ``n``."""
+    kind, op = ("Max", "maximum") if mode == "max" else ("Average", "mean")
+    example_in, example_out = {
+        1: ("(2, 10, 3)", "(2, 5, 3)"),
+        2: ("(2, 28, 28, 3)", "(2, 14, 14, 3)"),
+        3: ("(2, 8, 8, 8, 3)", "(2, 4, 4, 4, 3)"),
+    }[n]
     pooled = {1: "pooled_steps", 2: "pooled_rows, pooled_cols", 3: "pooled_dim1, ..."}[n]
-    what = {1: "temporal data", 2: "images", 3: "volumes"}[n]
     return _POOL_DOC.format(
-        name=name,
+        name=f"{kind}Pooling{n}D",
         kind=kind,
         op=op,
         n=n,
-        what=what,
-        default=default,
-        spatial=spatial,
+        what=_WHAT[n],
+        default=2 if n == 1 else str((2,) * n),
+        spatial=SPATIAL_NAMES[n],
         pooled=pooled,
         ndim=n + 2,
         example_in=example_in,
@@ -144,64 +175,34 @@ def _pool_doc(name, kind, op, n, default, example_in, example_out):
     )
 
 
-class MaxPooling1D(_Pooling):
-    _rank, _mode = 1, "max"
-    __doc__ = _pool_doc("MaxPooling1D", "Max", "maximum", 1, 2, "(2, 10, 3)", "(2, 5, 3)")
-
-    def __init__(self, pool_size=2, strides=None, padding="valid", data_format=None, **kwargs):
-        super().__init__(pool_size, strides, padding, data_format, **kwargs)
+class MaxPooling1D(_Pooling1D):
+    _mode = "max"
+    __doc__ = _pool_doc("max", 1)
 
 
-class MaxPooling2D(_Pooling):
-    _rank, _mode = 2, "max"
-    __doc__ = _pool_doc(
-        "MaxPooling2D", "Max", "maximum", 2, "(2, 2)", "(2, 28, 28, 3)", "(2, 14, 14, 3)"
-    )
-
-    def __init__(self, pool_size=(2, 2), strides=None, padding="valid", data_format=None, **kwargs):
-        super().__init__(pool_size, strides, padding, data_format, **kwargs)
+class MaxPooling2D(_Pooling2D):
+    _mode = "max"
+    __doc__ = _pool_doc("max", 2)
 
 
-class MaxPooling3D(_Pooling):
-    _rank, _mode = 3, "max"
-    __doc__ = _pool_doc(
-        "MaxPooling3D", "Max", "maximum", 3, "(2, 2, 2)", "(2, 8, 8, 8, 3)", "(2, 4, 4, 4, 3)"
-    )
-
-    def __init__(
-        self, pool_size=(2, 2, 2), strides=None, padding="valid", data_format=None, **kwargs
-    ):
-        super().__init__(pool_size, strides, padding, data_format, **kwargs)
+class MaxPooling3D(_Pooling3D):
+    _mode = "max"
+    __doc__ = _pool_doc("max", 3)
 
 
-class AveragePooling1D(_Pooling):
-    _rank, _mode = 1, "average"
-    __doc__ = _pool_doc("AveragePooling1D", "Average", "mean", 1, 2, "(2, 10, 3)", "(2, 5, 3)")
-
-    def __init__(self, pool_size=2, strides=None, padding="valid", data_format=None, **kwargs):
-        super().__init__(pool_size, strides, padding, data_format, **kwargs)
+class AveragePooling1D(_Pooling1D):
+    _mode = "average"
+    __doc__ = _pool_doc("average", 1)
 
 
-class AveragePooling2D(_Pooling):
-    _rank, _mode = 2, "average"
-    __doc__ = _pool_doc(
-        "AveragePooling2D", "Average", "mean", 2, "(2, 2)", "(2, 28, 28, 3)", "(2, 14, 14, 3)"
-    )
-
-    def __init__(self, pool_size=(2, 2), strides=None, padding="valid", data_format=None, **kwargs):
-        super().__init__(pool_size, strides, padding, data_format, **kwargs)
+class AveragePooling2D(_Pooling2D):
+    _mode = "average"
+    __doc__ = _pool_doc("average", 2)
 
 
-class AveragePooling3D(_Pooling):
-    _rank, _mode = 3, "average"
-    __doc__ = _pool_doc(
-        "AveragePooling3D", "Average", "mean", 3, "(2, 2, 2)", "(2, 8, 8, 8, 3)", "(2, 4, 4, 4, 3)"
-    )
-
-    def __init__(
-        self, pool_size=(2, 2, 2), strides=None, padding="valid", data_format=None, **kwargs
-    ):
-        super().__init__(pool_size, strides, padding, data_format, **kwargs)
+class AveragePooling3D(_Pooling3D):
+    _mode = "average"
+    __doc__ = _pool_doc("average", 3)
 
 
 # ----------------------------------------------------------------------------------------
@@ -227,12 +228,7 @@ class _GlobalPooling(Layer):
         return self._reduce(inputs, axis=self._axes, keepdims=self.keepdims)
 
     def compute_output_shape(self, input_shape):
-        input_shape = tuple(input_shape)
-        if len(input_shape) != self._rank + 2:
-            raise ValueError(
-                f"{type(self).__name__} expects inputs of rank {self._rank + 2}. "
-                f"Received input_shape={input_shape}"
-            )
+        input_shape = check_rank(input_shape, self._rank + 2, type(self).__name__)
         if self.keepdims:
             return tuple(1 if i in self._axes else d for i, d in enumerate(input_shape))
         return tuple(d for i, d in enumerate(input_shape) if i not in self._axes)
@@ -265,19 +261,16 @@ _GLOBAL_DOC = """Global {kind} pooling for {what}: the {op} over all {positions}
 
 
 def _global_doc(name, kind, op, n, mask=""):
-    spatial = {1: "steps", 2: "rows, cols", 3: "dim1, dim2, dim3"}[n]
-    what = {1: "temporal data", 2: "images", 3: "volumes"}[n]
-    example_in = str((2,) + (4,) * n + (3,))
     return _GLOBAL_DOC.format(
         name=name,
         kind=kind,
         op=op,
-        what=what,
+        what=_WHAT[n],
         positions="steps" if n == 1 else "spatial positions",
-        spatial=spatial,
+        spatial=SPATIAL_NAMES[n],
         ones=", ".join(["1"] * n),
         mask=mask,
-        example_in=example_in,
+        example_in=str((2,) + (4,) * n + (3,)),
         example_out="(2, 3)",
     )
 
@@ -286,24 +279,15 @@ class GlobalMaxPooling1D(_GlobalPooling):
     _rank, _mode = 1, "max"
     __doc__ = _global_doc("GlobalMaxPooling1D", "max", "maximum", 1)
 
-    def __init__(self, data_format=None, keepdims=False, **kwargs):
-        super().__init__(data_format, keepdims, **kwargs)
-
 
 class GlobalMaxPooling2D(_GlobalPooling):
     _rank, _mode = 2, "max"
     __doc__ = _global_doc("GlobalMaxPooling2D", "max", "maximum", 2)
 
-    def __init__(self, data_format=None, keepdims=False, **kwargs):
-        super().__init__(data_format, keepdims, **kwargs)
-
 
 class GlobalMaxPooling3D(_GlobalPooling):
     _rank, _mode = 3, "max"
     __doc__ = _global_doc("GlobalMaxPooling3D", "max", "maximum", 3)
-
-    def __init__(self, data_format=None, keepdims=False, **kwargs):
-        super().__init__(data_format, keepdims, **kwargs)
 
 
 class GlobalAveragePooling1D(_GlobalPooling):
@@ -338,16 +322,10 @@ class GlobalAveragePooling2D(_GlobalPooling):
     _rank, _mode = 2, "average"
     __doc__ = _global_doc("GlobalAveragePooling2D", "average", "mean", 2)
 
-    def __init__(self, data_format=None, keepdims=False, **kwargs):
-        super().__init__(data_format, keepdims, **kwargs)
-
 
 class GlobalAveragePooling3D(_GlobalPooling):
     _rank, _mode = 3, "average"
     __doc__ = _global_doc("GlobalAveragePooling3D", "average", "mean", 3)
-
-    def __init__(self, data_format=None, keepdims=False, **kwargs):
-        super().__init__(data_format, keepdims, **kwargs)
 
 
 # Keras 3's aliases.

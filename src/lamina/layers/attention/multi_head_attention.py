@@ -1,8 +1,9 @@
 """`MultiHeadAttention`: attention with ``num_heads`` learned projections (Vaswani et al., 2017).
 
 Weights, einsum equations, mask handling and numerics follow Keras 3, so weights transfer with
-``get_weights`` / ``set_weights`` and outputs agree. The helpers below (mask merging, the causal
-mask, the masked softmax, masks from the functional graph) are shared with `GroupQueryAttention`.
+``get_weights`` / ``set_weights`` and outputs agree. `GroupQueryAttention` shares the helpers
+below (mask merging, the causal mask, the masked softmax, masks from the functional graph) and
+`_ProjectedAttention`, the base of both layers (projections, call, attention, build config).
 """
 
 from __future__ import annotations
@@ -141,194 +142,91 @@ def _attention_equations(rank, attn_axes):
     return f"{source},{target}->{product}", f"{product},{source}->{target}", len(product)
 
 
-class MultiHeadAttention(Layer):
-    """Multi-head attention: project query, key and value into ``num_heads`` heads, attend,
-    and project back.
+# The projections' arguments, in Keras's config order.
+_PROJECTION_ARGS = (
+    ("kernel_initializer", initializers),
+    ("bias_initializer", initializers),
+    ("kernel_regularizer", regularizers),
+    ("bias_regularizer", regularizers),
+    ("activity_regularizer", regularizers),
+    ("kernel_constraint", constraints),
+    ("bias_constraint", constraints),
+)
 
-    Args:
-        num_heads: number of attention heads.
-        key_dim: size of each head for query and key.
-        value_dim: size of each head for value (default ``key_dim``).
-        dropout: dropout rate on the attention probabilities.
-        use_bias: whether the projections have biases.
-        output_shape: size(s) of the output's trailing axes (default: the query's last axis).
-        attention_axes: axes attention runs over (default: all but batch, heads and features).
-        kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer,
-        activity_regularizer, kernel_constraint, bias_constraint: for the projections.
-        seed: seed of the dropout.
 
-    Call arguments:
-        query `(B, T, dim)`, value `(B, S, dim)`, key (default ``value``); ``query_mask``
-        `(B, T)`, ``value_mask`` / ``key_mask`` `(B, S)` (from an upstream mask in a functional
-        model, too); ``attention_mask`` `(B, T, S)` boolean; ``return_attention_scores``;
-        ``training``; ``use_causal_mask``.
+class _ProjectedAttention(Layer):
+    """What `MultiHeadAttention` and `GroupQueryAttention` share: the dropout and projection
+    arguments, the `EinsumDense` projections, the build config, graph masks, the mask merge
+    and the attention itself (fused, or einsum and masked softmax).
 
-    Output shape:
-        ``(B, T, dim)`` (and scores ``(B, num_heads, T, S)`` when asked).
-
-    Example:
-        >>> layer = lamina.layers.MultiHeadAttention(num_heads=2, key_dim=4)
-        >>> x = np.ones((3, 5, 8), "float32")
-        >>> print(layer(x, x).shape)
-        (3, 5, 8)
+    A layer checks its own arguments, passes its ``__init__``'s ``locals()`` to
+    `_init_projections`, creates its four projections in `_build_projections` and sets the
+    einsum equations and axes that `_compute_attention` uses. As in Keras, `MultiHeadAttention`
+    keeps ``dropout``, ``use_bias`` and the projections' arguments in private attributes
+    (``_dropout``) and `GroupQueryAttention` in public ones: ``_arg_prefix`` says which.
     """
 
-    def __init__(
-        self,
-        num_heads,
-        key_dim,
-        value_dim=None,
-        dropout=0.0,
-        use_bias=True,
-        output_shape=None,
-        attention_axes=None,
-        kernel_initializer="glorot_uniform",
-        bias_initializer="zeros",
-        kernel_regularizer=None,
-        bias_regularizer=None,
-        activity_regularizer=None,
-        kernel_constraint=None,
-        bias_constraint=None,
-        seed=None,
-        **kwargs,
-    ):
-        super().__init__(**kwargs)
+    _owner = None  # the layer's name in error messages
+    _arg_prefix = "_"
+    _kv_repeats = 0  # query heads per key/value head, when the key and value heads repeat
+
+    def _init_projections(self, args, head_dim):
         self.supports_masking = True
-        self._num_heads = _positive_int("MultiHeadAttention", "num_heads", num_heads)
-        self._key_dim = _positive_int("MultiHeadAttention", "key_dim", key_dim)
-        value_dim = _positive_int("MultiHeadAttention", "value_dim", value_dim, allow_none=True)
-        self._value_dim = value_dim or key_dim
+        dropout = args["dropout"]
         if not 0 <= dropout < 1:
             raise ValueError(
-                f"MultiHeadAttention: `dropout` must be in [0, 1). Received: dropout={dropout!r}"
+                f"{self._owner}: `dropout` must be in [0, 1). Received: dropout={dropout!r}"
             )
-        self._dropout = dropout
-        self._use_bias = bool(use_bias)
-        if output_shape:
-            if isinstance(output_shape, int):
-                output_shape = (output_shape,)
-            if not isinstance(output_shape, (list, tuple)):
-                raise ValueError(
-                    "MultiHeadAttention: `output_shape` must be an int, a list or a tuple. "
-                    f"Received: output_shape={output_shape!r}"
-                )
-            output_shape = tuple(output_shape)
-        self._output_shape = output_shape or None
-        if isinstance(attention_axes, int):
-            attention_axes = (attention_axes,)
-        elif attention_axes is not None and not isinstance(attention_axes, (list, tuple)):
-            raise ValueError(
-                "MultiHeadAttention: `attention_axes` must be an int, a list or a tuple. "
-                f"Received: attention_axes={attention_axes!r}"
-            )
-        self._attention_axes = tuple(attention_axes) if attention_axes is not None else None
-        self._kernel_initializer = initializers.get(kernel_initializer)
-        self._bias_initializer = initializers.get(bias_initializer)
-        self._kernel_regularizer = regularizers.get(kernel_regularizer)
-        self._bias_regularizer = regularizers.get(bias_regularizer)
-        self._activity_regularizer_sub = regularizers.get(activity_regularizer)
-        self._kernel_constraint = constraints.get(kernel_constraint)
-        self._bias_constraint = constraints.get(bias_constraint)
-        self.seed = seed
-        self._inverse_sqrt_key_dim = 1.0 / math.sqrt(float(self._key_dim))
+        setattr(self, self._arg_prefix + "dropout", dropout)
+        setattr(self, self._arg_prefix + "use_bias", bool(args["use_bias"]))
+        for name, module in _PROJECTION_ARGS:
+            setattr(self, self._attribute(name), module.get(args[name]))
+        self.seed = args["seed"]
+        self._inverse_sqrt_key_dim = 1.0 / math.sqrt(float(head_dim))
         self._query_dense = self._key_dense = self._value_dense = self._output_dense = None
-        self._dropout_layer = Dropout(self._dropout, seed=seed) if self._dropout > 0 else None
+        self._dropout_layer = Dropout(dropout, seed=self.seed) if dropout > 0 else None
 
-    num_heads = property(lambda self: self._num_heads)
-    key_dim = property(lambda self: self._key_dim)
-    value_dim = property(lambda self: self._value_dim)
-    dropout = property(lambda self: self._dropout)
-    use_bias = property(lambda self: self._use_bias)
-    attention_axes = property(lambda self: self._attention_axes)
-    query_dense = property(lambda self: self._query_dense)
-    key_dense = property(lambda self: self._key_dense)
-    value_dense = property(lambda self: self._value_dense)
-    output_dense = property(lambda self: self._output_dense)
+    def _attribute(self, name):
+        # `activity_regularizer` would regularize this layer's output: kept apart.
+        if name == "activity_regularizer":
+            return "_activity_regularizer_sub"
+        return self._arg_prefix + name
 
     # Building -------------------------------------------------------------------------
-    def _sublayer_kwargs(self):
-        return dict(
-            kernel_initializer=initializers.get(initializers.serialize(self._kernel_initializer)),
-            bias_initializer=initializers.get(initializers.serialize(self._bias_initializer)),
-            kernel_regularizer=self._kernel_regularizer,
-            bias_regularizer=self._bias_regularizer,
-            activity_regularizer=self._activity_regularizer_sub,
-            kernel_constraint=self._kernel_constraint,
-            bias_constraint=self._bias_constraint,
-            dtype=self._policy.name,
-        )
-
-    def _projection(self, input_shape, heads_dims, name):
-        equation, bias_axes, out_rank = _projection_equation(len(input_shape) - 1, 1, 2)
+    def _dense(self, equation, output_shape, bias_axes, name, input_shape):
+        """A built projection; each gets fresh initializers (as in Keras)."""
+        kwargs = {}
+        for arg, module in _PROJECTION_ARGS:
+            value = getattr(self, self._attribute(arg))
+            kwargs[arg] = (
+                initializers.get(module.serialize(value)) if module is initializers else value
+            )
+        use_bias = getattr(self, self._arg_prefix + "use_bias")
         dense = EinsumDense(
             equation,
-            output_shape=[None] * (out_rank - 1 - len(heads_dims)) + list(heads_dims),
-            bias_axes=bias_axes if self._use_bias else None,
+            output_shape=output_shape,
+            bias_axes=bias_axes if use_bias else None,
             name=name,
-            **self._sublayer_kwargs(),
+            dtype=self._policy.name,
+            **kwargs,
         )
         dense.build(tuple(input_shape))
         dense._build_shapes = tuple(input_shape)
-        return dense, out_rank
+        return dense
 
     def build(self, query_shape, value_shape=None, key_shape=None):
         query_shape = tuple(query_shape)
         value_shape = query_shape if value_shape is None else tuple(value_shape)
         key_shape = value_shape if key_shape is None else tuple(key_shape)
-        if value_shape[1:-1] != key_shape[1:-1]:
-            raise ValueError(
-                "MultiHeadAttention: all axes of `value` and `key` but the last must be equal. "
-                f"Received: value_shape={value_shape} and key_shape={key_shape}"
-            )
         with name_scope(self.name):
-            self._query_dense, _ = self._projection(
-                query_shape, [self._num_heads, self._key_dim], "query"
-            )
-            self._key_dense, _ = self._projection(
-                key_shape, [self._num_heads, self._key_dim], "key"
-            )
-            self._value_dense, rank = self._projection(
-                value_shape, [self._num_heads, self._value_dim], "value"
-            )
-            self._build_attention(rank)
-            output_shape = self._output_shape or (query_shape[-1],)
-            equation, bias_axes, out_rank = _projection_equation(
-                len(query_shape) - 1, 2, len(output_shape)
-            )
-            self._output_dense = EinsumDense(
-                equation,
-                output_shape=[None] * (out_rank - 1 - len(output_shape)) + list(output_shape),
-                bias_axes=bias_axes if self._use_bias else None,
-                name="attention_output",
-                **self._sublayer_kwargs(),
-            )
-            dense_in = (*query_shape[:-1], self._num_heads, self._value_dim)
-            self._output_dense.build(dense_in)
-            self._output_dense._build_shapes = dense_in
+            self._build_projections(query_shape, value_shape, key_shape)
         self._build_shapes = {"query_shape": query_shape, "value_shape": value_shape}
         if key_shape != value_shape:
             self._build_shapes["key_shape"] = key_shape
         self.built = True
 
-    def _build_attention(self, rank):
-        if self._attention_axes is None:
-            axes = tuple(range(1, rank - 2))
-        else:
-            axes = tuple(a if a >= 0 else (rank - 1) + a for a in self._attention_axes)
-            if any(not 0 < a < rank - 2 for a in axes):
-                raise ValueError(
-                    f"MultiHeadAttention: `attention_axes`={self._attention_axes} must name axes "
-                    f"of the input between the batch and the feature axis (input rank {rank - 1})."
-                )
-        self._attn_axes = axes
-        self._dot_product_equation, self._combine_equation, scores_rank = _attention_equations(
-            rank, axes
-        )
-        self._norm_axes = tuple(range(scores_rank - len(axes), scores_rank))
-
     def _build_for(self, args, kwargs):
-        shapes = _call_shapes(args, kwargs)
-        self.build(*shapes)
+        self.build(*_call_shapes(args, kwargs))
 
     def get_build_config(self):
         shapes = getattr(self, "_build_shapes", None)
@@ -380,6 +278,9 @@ class MultiHeadAttention(Layer):
         query = self._query_dense(query)
         key = self._key_dense(key)
         value = self._value_dense(value)
+        if self._kv_repeats:
+            key = ops.repeat(key, self._kv_repeats, axis=2)
+            value = ops.repeat(value, self._kv_repeats, axis=2)
         output, scores = self._compute_attention(
             query, key, value, attention_mask, training, return_attention_scores, causal_only
         )
@@ -398,7 +299,9 @@ class MultiHeadAttention(Layer):
         return_attention_scores=False,
         causal_only=False,
     ):
-        fused = not (self._dropout > 0.0 or return_attention_scores or len(query.shape) != 4)
+        fused = not (
+            self._dropout_layer is not None or return_attention_scores or len(query.shape) != 4
+        )
         if fused:
             mask = attention_mask
             if mask is not None:
@@ -433,6 +336,152 @@ class MultiHeadAttention(Layer):
             return previous_mask[0] if previous_mask else None
         return previous_mask
 
+    def _arguments_config(self):
+        """The projections' arguments and ``seed``, serialized (the config's last entries)."""
+        return {
+            **{
+                name: module.serialize(getattr(self, self._attribute(name)))
+                for name, module in _PROJECTION_ARGS
+            },
+            "seed": self.seed,
+        }
+
+
+class MultiHeadAttention(_ProjectedAttention):
+    """Multi-head attention: project query, key and value into ``num_heads`` heads, attend,
+    and project back.
+
+    Args:
+        num_heads: number of attention heads.
+        key_dim: size of each head for query and key.
+        value_dim: size of each head for value (default ``key_dim``).
+        dropout: dropout rate on the attention probabilities.
+        use_bias: whether the projections have biases.
+        output_shape: size(s) of the output's trailing axes (default: the query's last axis).
+        attention_axes: axes attention runs over (default: all but batch, heads and features).
+        kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer,
+        activity_regularizer, kernel_constraint, bias_constraint: for the projections.
+        seed: seed of the dropout.
+
+    Call arguments:
+        query `(B, T, dim)`, value `(B, S, dim)`, key (default ``value``); ``query_mask``
+        `(B, T)`, ``value_mask`` / ``key_mask`` `(B, S)` (from an upstream mask in a functional
+        model, too); ``attention_mask`` `(B, T, S)` boolean; ``return_attention_scores``;
+        ``training``; ``use_causal_mask``.
+
+    Output shape:
+        ``(B, T, dim)`` (and scores ``(B, num_heads, T, S)`` when asked).
+
+    Example:
+        >>> layer = lamina.layers.MultiHeadAttention(num_heads=2, key_dim=4)
+        >>> x = np.ones((3, 5, 8), "float32")
+        >>> print(layer(x, x).shape)
+        (3, 5, 8)
+    """
+
+    _owner = "MultiHeadAttention"
+
+    def __init__(
+        self,
+        num_heads,
+        key_dim,
+        value_dim=None,
+        dropout=0.0,
+        use_bias=True,
+        output_shape=None,
+        attention_axes=None,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        bias_regularizer=None,
+        activity_regularizer=None,
+        kernel_constraint=None,
+        bias_constraint=None,
+        seed=None,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        self._num_heads = _positive_int("MultiHeadAttention", "num_heads", num_heads)
+        self._key_dim = _positive_int("MultiHeadAttention", "key_dim", key_dim)
+        value_dim = _positive_int("MultiHeadAttention", "value_dim", value_dim, allow_none=True)
+        self._value_dim = value_dim or key_dim
+        if output_shape:
+            if isinstance(output_shape, int):
+                output_shape = (output_shape,)
+            if not isinstance(output_shape, (list, tuple)):
+                raise ValueError(
+                    "MultiHeadAttention: `output_shape` must be an int, a list or a tuple. "
+                    f"Received: output_shape={output_shape!r}"
+                )
+            output_shape = tuple(output_shape)
+        self._output_shape = output_shape or None
+        if isinstance(attention_axes, int):
+            attention_axes = (attention_axes,)
+        elif attention_axes is not None and not isinstance(attention_axes, (list, tuple)):
+            raise ValueError(
+                "MultiHeadAttention: `attention_axes` must be an int, a list or a tuple. "
+                f"Received: attention_axes={attention_axes!r}"
+            )
+        self._attention_axes = tuple(attention_axes) if attention_axes is not None else None
+        self._init_projections(locals(), self._key_dim)
+
+    num_heads = property(lambda self: self._num_heads)
+    key_dim = property(lambda self: self._key_dim)
+    value_dim = property(lambda self: self._value_dim)
+    dropout = property(lambda self: self._dropout)
+    use_bias = property(lambda self: self._use_bias)
+    attention_axes = property(lambda self: self._attention_axes)
+    query_dense = property(lambda self: self._query_dense)
+    key_dense = property(lambda self: self._key_dense)
+    value_dense = property(lambda self: self._value_dense)
+    output_dense = property(lambda self: self._output_dense)
+
+    # Building -------------------------------------------------------------------------
+    def _projection(self, input_shape, heads_dims, name):
+        equation, bias_axes, out_rank = _projection_equation(len(input_shape) - 1, 1, 2)
+        output_shape = [None] * (out_rank - 1 - len(heads_dims)) + list(heads_dims)
+        return self._dense(equation, output_shape, bias_axes, name, input_shape), out_rank
+
+    def _build_projections(self, query_shape, value_shape, key_shape):
+        if value_shape[1:-1] != key_shape[1:-1]:
+            raise ValueError(
+                "MultiHeadAttention: all axes of `value` and `key` but the last must be equal. "
+                f"Received: value_shape={value_shape} and key_shape={key_shape}"
+            )
+        heads, key_dim = self._num_heads, self._key_dim
+        self._query_dense, _ = self._projection(query_shape, [heads, key_dim], "query")
+        self._key_dense, _ = self._projection(key_shape, [heads, key_dim], "key")
+        self._value_dense, rank = self._projection(value_shape, [heads, self._value_dim], "value")
+        self._build_attention(rank)
+        output_shape = self._output_shape or (query_shape[-1],)
+        equation, bias_axes, out_rank = _projection_equation(
+            len(query_shape) - 1, 2, len(output_shape)
+        )
+        self._output_dense = self._dense(
+            equation,
+            [None] * (out_rank - 1 - len(output_shape)) + list(output_shape),
+            bias_axes,
+            "attention_output",
+            (*query_shape[:-1], heads, self._value_dim),
+        )
+
+    def _build_attention(self, rank):
+        if self._attention_axes is None:
+            axes = tuple(range(1, rank - 2))
+        else:
+            axes = tuple(a if a >= 0 else (rank - 1) + a for a in self._attention_axes)
+            if any(not 0 < a < rank - 2 for a in axes):
+                raise ValueError(
+                    f"MultiHeadAttention: `attention_axes`={self._attention_axes} must name axes "
+                    f"of the input between the batch and the feature axis (input rank {rank - 1})."
+                )
+        self._attn_axes = axes
+        self._dot_product_equation, self._combine_equation, scores_rank = _attention_equations(
+            rank, axes
+        )
+        self._norm_axes = tuple(range(scores_rank - len(axes), scores_rank))
+
+    # Shapes and config ----------------------------------------------------------------
     def compute_output_shape(self, query_shape, value_shape=None, key_shape=None):
         query_shape = tuple(query_shape)
         if self._output_shape:
@@ -464,19 +513,8 @@ class MultiHeadAttention(Layer):
             "use_bias": self._use_bias,
             "output_shape": list(self._output_shape) if self._output_shape else None,
             "attention_axes": list(self._attention_axes) if self._attention_axes else None,
-            "kernel_initializer": initializers.serialize(self._kernel_initializer),
-            "bias_initializer": initializers.serialize(self._bias_initializer),
-            "kernel_regularizer": regularizers.serialize(self._kernel_regularizer),
-            "bias_regularizer": regularizers.serialize(self._bias_regularizer),
-            "activity_regularizer": regularizers.serialize(self._activity_regularizer_sub),
-            "kernel_constraint": constraints.serialize(self._kernel_constraint),
-            "bias_constraint": constraints.serialize(self._bias_constraint),
-            "seed": self.seed,
+            **self._arguments_config(),
         }
-
-
-# A functional graph passes upstream masks as `mask=[...]` (mapped in `__call__`).
-MultiHeadAttention._call_accepts_mask = True
 
 
 def _call_shapes(args, kwargs):

@@ -7,8 +7,9 @@ Weights, their names, shapes and gate order are those of Keras 3, so weights can
 
 from __future__ import annotations
 
-from lamina import activations, constraints, initializers, ops, random, regularizers
+from lamina import activations, ops, random
 from lamina.layers.base import Layer
+from lamina.layers.conv import add_weight_from_arguments, weight_arguments
 
 __all__ = ["GRUCell", "LSTMCell", "SimpleRNNCell", "StackedRNNCells"]
 
@@ -27,86 +28,57 @@ def _rate(value, arg, layer):
     return float(value)
 
 
+# The weights' arguments, in Keras's config order.
+_WEIGHT_ARGS = weight_arguments("kernel", "recurrent", "bias")
+
+
 class _Cell(Layer):
     """Shared arguments of the built-in cells: weights (kernel, recurrent_kernel, bias) and the
-    dropout masks, drawn once per RNN call and reused at every step (Keras semantics)."""
+    dropout masks, drawn once per RNN call and reused at every step (Keras semantics).
+
+    A public cell has the explicit Keras signature and passes its ``locals()`` to
+    `_init_arguments`."""
 
     _n_gates = 1
+    _n_states = 1
 
-    def __init__(
-        self,
-        units,
-        activation="tanh",
-        use_bias=True,
-        kernel_initializer="glorot_uniform",
-        recurrent_initializer="orthogonal",
-        bias_initializer="zeros",
-        kernel_regularizer=None,
-        recurrent_regularizer=None,
-        bias_regularizer=None,
-        kernel_constraint=None,
-        recurrent_constraint=None,
-        bias_constraint=None,
-        dropout=0.0,
-        recurrent_dropout=0.0,
-        seed=None,
-        **kwargs,
-    ):
-        super().__init__(**kwargs)
+    def _init_arguments(self, args):
         name = type(self).__name__
-        self.units = _positive_int(units, "units", name)
-        self.activation = activations.get(activation)
-        self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.recurrent_initializer = initializers.get(recurrent_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.recurrent_constraint = constraints.get(recurrent_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
-        self.dropout = _rate(dropout, "dropout", name)
-        self.recurrent_dropout = _rate(recurrent_dropout, "recurrent_dropout", name)
-        self.seed = seed
+        self.units = _positive_int(args["units"], "units", name)
+        self.activation = activations.get(args["activation"])
+        self.use_bias = bool(args["use_bias"])
+        for arg, module in _WEIGHT_ARGS:
+            setattr(self, arg, module.get(args[arg]))
+        self.dropout = _rate(args["dropout"], "dropout", name)
+        self.recurrent_dropout = _rate(args["recurrent_dropout"], "recurrent_dropout", name)
+        self.seed = args["seed"]
         if self.dropout > 0 or self.recurrent_dropout > 0:
-            self.seed_generator = random.SeedGenerator(seed)
+            self.seed_generator = random.SeedGenerator(self.seed)
         self._dropout_mask = None
         self._recurrent_dropout_mask = None
-        self.state_size = self.units
+        self.state_size = self.units if self._n_states == 1 else [self.units] * self._n_states
         self.output_size = self.units
+        self._state_shape = (self.units,)
         self.bias = None
 
     # Weights ----------------------------------------------------------------------------
-    def _bias_shape(self):
-        return (self._n_gates * self.units,)
+    def _weight_shapes(self, input_shape):
+        """Shapes of ``kernel``, ``recurrent_kernel`` and ``bias`` for this input shape."""
+        n = self._n_gates * self.units
+        return (input_shape[-1], n), (self.units, n), (n,)
 
     def _bias_initializer(self):
         return self.bias_initializer
 
     def build(self, input_shape):
-        n = self._n_gates * self.units
-        self.kernel = self.add_weight(
-            name="kernel",
-            shape=(input_shape[-1], n),
-            initializer=self.kernel_initializer,
-            regularizer=self.kernel_regularizer,
-            constraint=self.kernel_constraint,
-        )
-        self.recurrent_kernel = self.add_weight(
-            name="recurrent_kernel",
-            shape=(self.units, n),
-            initializer=self.recurrent_initializer,
-            regularizer=self.recurrent_regularizer,
-            constraint=self.recurrent_constraint,
+        kernel, recurrent, bias = self._weight_shapes(input_shape)
+        self.kernel = add_weight_from_arguments(self, "kernel", kernel, "kernel")
+        self.recurrent_kernel = add_weight_from_arguments(
+            self, "recurrent_kernel", recurrent, "recurrent"
         )
         if self.use_bias:
-            self.bias = self.add_weight(
-                name="bias",
-                shape=self._bias_shape(),
-                initializer=self._bias_initializer(),
-                regularizer=self.bias_regularizer,
-                constraint=self.bias_constraint,
+            self.bias = add_weight_from_arguments(
+                self, "bias", bias, "bias", self._bias_initializer()
             )
         self.built = True
 
@@ -149,7 +121,8 @@ class _Cell(Layer):
         return inputs, h
 
     def get_initial_state(self, batch_size=None):
-        return [ops.zeros((batch_size, self.units), dtype=self.compute_dtype)]
+        shape = (batch_size, *self._state_shape)
+        return [ops.zeros(shape, dtype=self.compute_dtype) for _ in range(self._n_states)]
 
     def get_config(self):
         return {
@@ -157,15 +130,7 @@ class _Cell(Layer):
             "units": self.units,
             "activation": activations.serialize(self.activation),
             "use_bias": self.use_bias,
-            "kernel_initializer": initializers.serialize(self.kernel_initializer),
-            "recurrent_initializer": initializers.serialize(self.recurrent_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-            "recurrent_regularizer": regularizers.serialize(self.recurrent_regularizer),
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-            "kernel_constraint": constraints.serialize(self.kernel_constraint),
-            "recurrent_constraint": constraints.serialize(self.recurrent_constraint),
-            "bias_constraint": constraints.serialize(self.bias_constraint),
+            **{arg: module.serialize(getattr(self, arg)) for arg, module in _WEIGHT_ARGS},
             "dropout": self.dropout,
             "recurrent_dropout": self.recurrent_dropout,
             "seed": self.seed,
@@ -194,6 +159,28 @@ class SimpleRNNCell(_Cell):
         >>> print(out.shape)
         (2, 4)
     """
+
+    def __init__(
+        self,
+        units,
+        activation="tanh",
+        use_bias=True,
+        kernel_initializer="glorot_uniform",
+        recurrent_initializer="orthogonal",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        recurrent_regularizer=None,
+        bias_regularizer=None,
+        kernel_constraint=None,
+        recurrent_constraint=None,
+        bias_constraint=None,
+        dropout=0.0,
+        recurrent_dropout=0.0,
+        seed=None,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        self._init_arguments(locals())
 
     def call(self, inputs, states, training=None):
         h_prev = states[0] if isinstance(states, (list, tuple)) else states
@@ -228,6 +215,8 @@ class LSTMCell(_Cell):
     """
 
     _n_gates = 4
+    _n_states = 2
+    _gate_axis = -1
 
     def __init__(
         self,
@@ -250,27 +239,10 @@ class LSTMCell(_Cell):
         seed=None,
         **kwargs,
     ):
-        super().__init__(
-            units,
-            activation=activation,
-            use_bias=use_bias,
-            kernel_initializer=kernel_initializer,
-            recurrent_initializer=recurrent_initializer,
-            bias_initializer=bias_initializer,
-            kernel_regularizer=kernel_regularizer,
-            recurrent_regularizer=recurrent_regularizer,
-            bias_regularizer=bias_regularizer,
-            kernel_constraint=kernel_constraint,
-            recurrent_constraint=recurrent_constraint,
-            bias_constraint=bias_constraint,
-            dropout=dropout,
-            recurrent_dropout=recurrent_dropout,
-            seed=seed,
-            **kwargs,
-        )
+        super().__init__(**kwargs)
+        self._init_arguments(locals())
         self.recurrent_activation = activations.get(recurrent_activation)
         self.unit_forget_bias = bool(unit_forget_bias)
-        self.state_size = [self.units, self.units]
 
     def _bias_initializer(self):
         if not self.unit_forget_bias:
@@ -294,16 +266,17 @@ class LSTMCell(_Cell):
         z = ops.add(ops.matmul(x, self.kernel), ops.matmul(h, self.recurrent_kernel))
         if self.bias is not None:
             z = ops.add(z, self.bias)
-        z_i, z_f, z_c, z_o = ops.split(z, 4, axis=-1)
+        return self._gates(z, c_prev)
+
+    def _gates(self, z, c_prev):
+        """The step's output and states from the gates' pre-activations ``z``."""
+        z_i, z_f, z_c, z_o = ops.split(z, 4, axis=self._gate_axis)
         i = self.recurrent_activation(z_i)
         f = self.recurrent_activation(z_f)
         c = ops.add(ops.multiply(f, c_prev), ops.multiply(i, self.activation(z_c)))
         o = self.recurrent_activation(z_o)
         h = ops.multiply(o, self.activation(c))
         return h, [h, c]
-
-    def get_initial_state(self, batch_size=None):
-        return [ops.zeros((batch_size, self.units), dtype=self.compute_dtype) for _ in range(2)]
 
     def get_config(self):
         return {
@@ -358,29 +331,14 @@ class GRUCell(_Cell):
         reset_after=True,
         **kwargs,
     ):
-        super().__init__(
-            units,
-            activation=activation,
-            use_bias=use_bias,
-            kernel_initializer=kernel_initializer,
-            recurrent_initializer=recurrent_initializer,
-            bias_initializer=bias_initializer,
-            kernel_regularizer=kernel_regularizer,
-            recurrent_regularizer=recurrent_regularizer,
-            bias_regularizer=bias_regularizer,
-            kernel_constraint=kernel_constraint,
-            recurrent_constraint=recurrent_constraint,
-            bias_constraint=bias_constraint,
-            dropout=dropout,
-            recurrent_dropout=recurrent_dropout,
-            seed=seed,
-            **kwargs,
-        )
+        super().__init__(**kwargs)
+        self._init_arguments(locals())
         self.recurrent_activation = activations.get(recurrent_activation)
         self.reset_after = bool(reset_after)
 
-    def _bias_shape(self):
-        return (2, 3 * self.units) if self.reset_after else (3 * self.units,)
+    def _weight_shapes(self, input_shape):
+        kernel, recurrent, bias = super()._weight_shapes(input_shape)
+        return kernel, recurrent, ((2, *bias) if self.reset_after else bias)
 
     def call(self, inputs, states, training=None):
         h_prev = states[0] if isinstance(states, (list, tuple)) else states

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from lamina import activations, config, ops
+from lamina import config, ops
 from lamina.layers.conv import conv_output_length
 from lamina.layers.rnn._layer_args import CellLayer
-from lamina.layers.rnn.cells import _Cell
+from lamina.layers.rnn.cells import LSTMCell
 
 __all__ = ["ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D"]
 
@@ -21,26 +21,31 @@ def _tuple(value, rank, arg, layer):
     return value
 
 
-class _ConvLSTMCell(_Cell):
+class _ConvLSTMCell(LSTMCell):
     """One ConvLSTM step; weights as Keras: kernel ``(*kernel_size, in_channels, 4 * filters)``,
-    recurrent_kernel ``(*kernel_size, filters, 4 * filters)``, bias ``(4 * filters,)``."""
+    recurrent_kernel ``(*kernel_size, filters, 4 * filters)``, bias ``(4 * filters,)``; the
+    gates are `LSTMCell`'s, along the channel axis."""
 
-    _n_gates = 4
-
+    # Made by `_ConvLSTM` from all of its arguments: no defaults here.
     def __init__(
         self,
         rank,
         filters,
         kernel_size,
-        strides=1,
-        padding="valid",
-        data_format=None,
-        dilation_rate=1,
-        recurrent_activation="sigmoid",
-        unit_forget_bias=True,
+        strides,
+        padding,
+        data_format,
+        dilation_rate,
+        recurrent_activation,
+        unit_forget_bias,
         **kwargs,
     ):
-        super().__init__(filters, **kwargs)
+        super().__init__(
+            filters,
+            recurrent_activation=recurrent_activation,
+            unit_forget_bias=unit_forget_bias,
+            **kwargs,
+        )
         layer = f"ConvLSTM{rank}D"
         self.rank = rank
         self.filters = filters
@@ -53,16 +58,10 @@ class _ConvLSTMCell(_Cell):
                 f"{layer}: `padding` must be 'valid' or 'same'. Received: padding={padding!r}"
             )
         self.data_format = config.standardize_data_format(data_format)
-        self.recurrent_activation = activations.get(recurrent_activation)
-        self.unit_forget_bias = bool(unit_forget_bias)
-        self.state_size = [filters, filters]
         self.output_size = None
         self._state_shape = None
-
-    def _bias_initializer(self):
-        from lamina.layers.rnn.cells import LSTMCell
-
-        return LSTMCell._bias_initializer(self)
+        self._gate_axis = -1 if self.data_format == "channels_last" else 1
+        self._bias_shape = None if self._gate_axis == -1 else (-1,) + (1,) * rank
 
     def output_spatial(self, spatial):
         return tuple(
@@ -70,40 +69,14 @@ class _ConvLSTMCell(_Cell):
             for d, k, s, r in zip(spatial, self.kernel_size, self.strides, self.dilation_rate)
         )
 
-    def build(self, input_shape):
+    def _weight_shapes(self, input_shape):
         channels_last = self.data_format == "channels_last"
         in_channels = input_shape[-1] if channels_last else input_shape[1]
         spatial = input_shape[1:-1] if channels_last else input_shape[2:]
         out = self.output_spatial(spatial)
         self._state_shape = (*out, self.filters) if channels_last else (self.filters, *out)
         n = 4 * self.filters
-        self.kernel = self.add_weight(
-            name="kernel",
-            shape=(*self.kernel_size, in_channels, n),
-            initializer=self.kernel_initializer,
-            regularizer=self.kernel_regularizer,
-            constraint=self.kernel_constraint,
-        )
-        self.recurrent_kernel = self.add_weight(
-            name="recurrent_kernel",
-            shape=(*self.kernel_size, self.filters, n),
-            initializer=self.recurrent_initializer,
-            regularizer=self.recurrent_regularizer,
-            constraint=self.recurrent_constraint,
-        )
-        if self.use_bias:
-            self.bias = self.add_weight(
-                name="bias",
-                shape=(n,),
-                initializer=self._bias_initializer(),
-                regularizer=self.bias_regularizer,
-                constraint=self.bias_constraint,
-            )
-        self.built = True
-
-    def get_initial_state(self, batch_size=None):
-        shape = (batch_size, *self._state_shape)
-        return [ops.zeros(shape, dtype=self.compute_dtype) for _ in range(2)]
+        return (*self.kernel_size, in_channels, n), (*self.kernel_size, self.filters, n), (n,)
 
     def call(self, inputs, states, training=None):
         h_prev, c_prev = states[0], states[1]
@@ -119,23 +92,17 @@ class _ConvLSTMCell(_Cell):
         z = ops.add(
             z, ops.conv(h, self.recurrent_kernel, padding="same", data_format=self.data_format)
         )
-        axis = -1 if self.data_format == "channels_last" else 1
         if self.bias is not None:
             bias = self.bias
-            if axis == 1:
-                bias = ops.reshape(bias, (-1,) + (1,) * self.rank)
+            if self._bias_shape is not None:
+                bias = ops.reshape(bias, self._bias_shape)
             z = ops.add(z, bias)
-        z_i, z_f, z_c, z_o = ops.split(z, 4, axis=axis)
-        i = self.recurrent_activation(z_i)
-        f = self.recurrent_activation(z_f)
-        c = ops.add(ops.multiply(f, c_prev), ops.multiply(i, self.activation(z_c)))
-        o = self.recurrent_activation(z_o)
-        h = ops.multiply(o, self.activation(c))
-        return h, [h, c]
+        return self._gates(z, c_prev)
 
     def get_config(self):
         cfg = super().get_config()
         cfg.pop("units")
+        lstm = {key: cfg.pop(key) for key in ("recurrent_activation", "unit_forget_bias")}
         return {
             **cfg,
             "filters": self.filters,
@@ -144,8 +111,7 @@ class _ConvLSTMCell(_Cell):
             "padding": self.padding,
             "data_format": self.data_format,
             "dilation_rate": list(self.dilation_rate),
-            "recurrent_activation": activations.serialize(self.recurrent_activation),
-            "unit_forget_bias": self.unit_forget_bias,
+            **lstm,
         }
 
 
@@ -216,8 +182,7 @@ class _ConvLSTM(CellLayer):
         return cfg
 
 
-class ConvLSTM1D(_ConvLSTM):
-    """1D convolutional LSTM: inputs ``(batch, time, steps, channels)`` (channels_last).
+_DOC = """{n}D convolutional LSTM: inputs ``(batch, time, {spatial}, channels)`` (channels_last).
 
     Args:
         filters: number of output channels.
@@ -226,44 +191,41 @@ class ConvLSTM1D(_ConvLSTM):
         Other arguments: as `LSTM`.
 
     Example:
-        >>> layer = lamina.layers.ConvLSTM1D(4, 3)
-        >>> print(layer(np.ones((2, 5, 8, 3), "float32")).shape)
-        (2, 6, 4)
-    """
+        >>> layer = lamina.layers.ConvLSTM{n}D({arguments})
+        >>> print(layer(np.ones({example_in}, "float32")).shape)
+        {example_out}
+"""
 
+
+# By rank: the spatial axes, the example's arguments, input shape and output shape.
+_EXAMPLES = {
+    1: ("steps", "4, 3", "(2, 5, 8, 3)", "(2, 6, 4)"),
+    2: ("rows, cols", '4, 3, padding="same"', "(2, 5, 6, 6, 3)", "(2, 6, 6, 4)"),
+    3: ("d1, d2, d3", "2, 2", "(1, 3, 4, 4, 4, 1)", "(1, 3, 3, 3, 2)"),
+}
+
+
+def _doc(n):
+    spatial, arguments, example_in, example_out = _EXAMPLES[n]
+    return _DOC.format(
+        n=n,
+        spatial=spatial,
+        arguments=arguments,
+        example_in=example_in,
+        example_out=example_out,
+    )
+
+
+class ConvLSTM1D(_ConvLSTM):
+    __doc__ = _doc(1)
     _rank = 1
 
 
 class ConvLSTM2D(_ConvLSTM):
-    """2D convolutional LSTM: inputs ``(batch, time, rows, cols, channels)`` (channels_last).
-
-    Args:
-        filters: number of output channels.
-        kernel_size, strides, padding, data_format, dilation_rate: of the input convolution
-            (the recurrent convolution uses stride 1 and "same" padding).
-        Other arguments: as `LSTM`.
-
-    Example:
-        >>> layer = lamina.layers.ConvLSTM2D(4, 3, padding="same")
-        >>> print(layer(np.ones((2, 5, 6, 6, 3), "float32")).shape)
-        (2, 6, 6, 4)
-    """
-
+    __doc__ = _doc(2)
     _rank = 2
 
 
 class ConvLSTM3D(_ConvLSTM):
-    """3D convolutional LSTM: inputs ``(batch, time, d1, d2, d3, channels)`` (channels_last).
-
-    Args:
-        filters: number of output channels.
-        kernel_size, strides, padding, data_format, dilation_rate: of the input convolution.
-        Other arguments: as `LSTM`.
-
-    Example:
-        >>> layer = lamina.layers.ConvLSTM3D(2, 2)
-        >>> print(layer(np.ones((1, 3, 4, 4, 4, 1), "float32")).shape)
-        (1, 3, 3, 3, 2)
-    """
-
+    __doc__ = _doc(3)
     _rank = 3
