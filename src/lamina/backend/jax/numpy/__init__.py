@@ -1,0 +1,33 @@
+"""NumPy-style ops on JAX arrays: `add`, `matmul`, `reshape`, ...
+
+Result dtypes follow Keras 3 (see `lamina.ops.numpy`). JAX runs with 64-bit types enabled, so
+inputs are cast to the result dtype first and every creation op is given an explicit dtype.
+
+One module per family, as in `lamina.ops.numpy`: `creation`, `unary`, `binary` (with comparison
+and selection), `reductions` (with NaN-ignoring reductions, sorting and searching), `shapes`,
+`products` (with statistics, signals and indexing); `_helpers` holds dtype promotion
+(`promote`) and the helpers they share. Framework-independent rules live in
+`lamina.backend.common.numpy_rules`.
+"""
+
+# core's cast and convert_to_tensor are part of this namespace: the NaN-ignoring reductions
+# shared by every backend (`lamina.backend.common.nan_reductions`) reach them here.
+from lamina.backend.jax.core import cast, convert_to_tensor
+from lamina.backend.jax.numpy import binary, creation, products, reductions, shapes, unary
+from lamina.backend.jax.numpy._helpers import promote
+from lamina.backend.jax.numpy.binary import *  # noqa: F403
+from lamina.backend.jax.numpy.creation import *  # noqa: F403
+from lamina.backend.jax.numpy.products import *  # noqa: F403
+from lamina.backend.jax.numpy.reductions import *  # noqa: F403
+from lamina.backend.jax.numpy.shapes import *  # noqa: F403
+from lamina.backend.jax.numpy.unary import *  # noqa: F403
+
+__all__ = [
+    "promote",
+    *creation.__all__,
+    *unary.__all__,
+    *binary.__all__,
+    *reductions.__all__,
+    *shapes.__all__,
+    *products.__all__,
+]
