@@ -62,8 +62,14 @@ class Variable(_BaseVariable):
         self._value = torch.nn.Parameter(tensor.clone(), requires_grad=grad)
 
     def _assign_value(self, value):
-        with torch.no_grad():
-            self._value.copy_(convert_to_tensor(value, dtype=self._value.dtype))
+        target = self._value
+        if type(value) is not torch.Tensor or value.dtype != target.dtype:
+            value = convert_to_tensor(value, dtype=target.dtype)
+        if torch.is_grad_enabled():
+            with torch.no_grad():
+                target.copy_(value)
+        else:  # (an optimizer's update already runs under no_grad)
+            target.copy_(value)
 
     @property
     def value(self):

@@ -48,8 +48,9 @@ def true_divide(x1, x2):
 def divide_no_nan(x1, x2):
     x1, x2 = _promote_float(x1, x2)
     zero = x2 == 0
-    safe = torch.where(zero, torch.ones_like(x2), x2)
-    return torch.where(zero, torch.zeros_like(x1), x1 / safe)
+    # Dividing by 1 where x2 is 0 keeps the gradient finite there (x1 / 0 would give nan).
+    quotient = x1 / x2.masked_fill(zero, 1)
+    return quotient.masked_fill(zero, 0)
 
 
 def _int_from_bool(x1, x2):
