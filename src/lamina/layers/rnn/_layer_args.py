@@ -8,6 +8,7 @@ import inspect
 
 from lamina import activations, ops
 from lamina.backend import active
+from lamina.layers.rnn.cells import check_implementation
 from lamina.layers.rnn.rnn import RNN
 
 # Arguments that belong to the RNN wrapper rather than the cell.
@@ -30,6 +31,8 @@ class CellLayer(RNN):
     # cell activations that kernel implements.
     _run_fused = None
     _fused_activations = (activations.tanh,)
+    # Whether the layer takes Keras's `implementation` keyword (in **kwargs) for its cell.
+    _takes_implementation = False
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -47,6 +50,9 @@ class CellLayer(RNN):
                 f"Received: use_cudnn={use_cudnn!r}"
             )
         activity_regularizer = arguments.pop("activity_regularizer", None)
+        if self._takes_implementation:
+            implementation = kwargs.pop("implementation", 2)
+            arguments["implementation"] = check_implementation(implementation, type(self).__name__)
         cell = self._cell_class(
             **arguments, dtype=kwargs.get("dtype"), trainable=kwargs.get("trainable", True)
         )
@@ -68,6 +74,7 @@ class CellLayer(RNN):
             return "the input has a mask"
         if self.unroll:
             return "unroll=True"
+        # Also covers `implementation`: 1 and 2 differ only in their dropout masks.
         if training and (cell.dropout > 0 or cell.recurrent_dropout > 0):
             return "dropout or recurrent_dropout is active in training"
         if cell.activation not in self._fused_activations:

@@ -7,6 +7,8 @@ Weights, their names, shapes and gate order are those of Keras 3, so weights can
 
 from __future__ import annotations
 
+import numbers
+
 from lamina import activations, ops, random
 from lamina.layers.base import Layer
 from lamina.layers.conv import add_weight_from_arguments, weight_arguments
@@ -26,6 +28,44 @@ def _rate(value, arg, layer):
             f"{layer}: `{arg}` must be a float between 0 and 1. Received: {arg}={value!r}"
         )
     return float(value)
+
+
+def check_implementation(value, layer):
+    """Keras's ``implementation`` argument of the LSTM and GRU cells and layers: 1 or 2."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value not in (1, 2):
+        raise ValueError(
+            f"{layer}: `implementation` must be 1 (one dropout mask and one matrix product per "
+            "gate) or 2 (one mask and one product for all gates, the default). "
+            f"Received: implementation={value!r}"
+        )
+    return int(value)
+
+
+def _masked(value, mask):
+    """``value`` times a dropout mask: one tensor, or a list of one per gate for a tuple of
+    masks; ``value`` itself when there is no mask."""
+    if mask is None:
+        return value
+    if isinstance(mask, tuple):
+        return [ops.multiply(value, m) for m in mask]
+    return ops.multiply(value, mask)
+
+
+def _gate_products(values, kernel, n, bias=None):
+    """The gates' pre-activations ``values @ kernel + bias``, split into ``n`` gates.
+
+    ``values`` is one tensor (one product for all gates) or a list of one per gate (each gate's
+    own product with its slice of ``kernel``, for per-gate dropout masks)."""
+    if not isinstance(values, list):
+        out = ops.matmul(values, kernel)
+        if bias is not None:
+            out = ops.add(out, bias)
+        return ops.split(out, n, axis=-1)
+    kernels = ops.split(kernel, n, axis=-1)
+    out = [ops.matmul(v, k) for v, k in zip(values, kernels)]
+    if bias is not None:
+        out = [ops.add(o, b) for o, b in zip(out, ops.split(bias, n, axis=-1))]
+    return out
 
 
 # The weights' arguments, in Keras's config order.
@@ -56,10 +96,24 @@ class _Cell(Layer):
             self.seed_generator = random.SeedGenerator(self.seed)
         self._dropout_mask = None
         self._recurrent_dropout_mask = None
+        self._gate_masks = False
         self.state_size = self.units if self._n_states == 1 else [self.units] * self._n_states
         self.output_size = self.units
         self._state_shape = (self.units,)
         self.bias = None
+
+    def _init_implementation(self, implementation, owner):
+        """Keras's ``implementation`` (from ``**kwargs``; like Keras, not in the config).
+
+        1 draws one dropout mask per gate and applies each before that gate's own matrix
+        product; 2 draws one mask for all gates. As in Keras, ``recurrent_dropout > 0`` implies
+        1. Without dropout both compute the same function, with one product for all gates. A
+        subclass that replaces ``owner.call`` (ConvLSTM's cell) computes the gates its own way
+        and keeps one mask."""
+        self.implementation = check_implementation(implementation, type(self).__name__)
+        if self.recurrent_dropout > 0:
+            self.implementation = 1
+        self._gate_masks = self.implementation == 1 and type(self).call is owner.call
 
     # Weights ----------------------------------------------------------------------------
     def _weight_shapes(self, input_shape):
@@ -89,19 +143,25 @@ class _Cell(Layer):
         if not training:
             return
         if 0 < self.dropout < 1:
-            self._dropout_mask = random.dropout(
-                ops.ones_like(step_input), self.dropout, seed=self.seed_generator
-            )
+            self._dropout_mask = self._draw_masks(step_input, self.dropout)
         if 0 < self.recurrent_dropout < 1:
-            self._recurrent_dropout_mask = random.dropout(
-                ops.ones_like(state), self.recurrent_dropout, seed=self.seed_generator
-            )
+            self._recurrent_dropout_mask = self._draw_masks(state, self.recurrent_dropout)
+
+    def _draw_masks(self, like, rate):
+        """A dropout mask shaped like ``like``, or a tuple of one per gate (implementation=1)."""
+        ones = ops.ones_like(like)
+        if not self._gate_masks:
+            return random.dropout(ones, rate, seed=self.seed_generator)
+        return tuple(
+            random.dropout(ones, rate, seed=self.seed_generator) for _ in range(self._n_gates)
+        )
 
     def _clear_dropout_masks(self):
         self._dropout_mask = self._recurrent_dropout_mask = None
 
     def _dropped(self, inputs, h, training):
-        """Inputs and previous output with this call's dropout masks applied."""
+        """Inputs and previous output with this call's dropout masks applied: each one tensor,
+        or with per-gate masks (implementation=1) a list of one per gate."""
         if not training:
             return inputs, h
         if self._dropout_mask is None and self._recurrent_dropout_mask is None:
@@ -114,11 +174,7 @@ class _Cell(Layer):
         return self._apply_masks(inputs, h)
 
     def _apply_masks(self, inputs, h):
-        if self._dropout_mask is not None:
-            inputs = ops.multiply(inputs, self._dropout_mask)
-        if self._recurrent_dropout_mask is not None:
-            h = ops.multiply(h, self._recurrent_dropout_mask)
-        return inputs, h
+        return _masked(inputs, self._dropout_mask), _masked(h, self._recurrent_dropout_mask)
 
     def get_initial_state(self, batch_size=None):
         shape = (batch_size, *self._state_shape)
@@ -204,6 +260,9 @@ class LSTMCell(_Cell):
         activation: activation of the cell and output (default "tanh").
         recurrent_activation: activation of the gates (default "sigmoid").
         unit_forget_bias: add 1 to the forget gate's bias at initialization (default True).
+        implementation: keyword argument, 1 or 2 (default). With dropout, 1 draws one mask per
+            gate, 2 one mask for all gates; ``recurrent_dropout`` implies 1 (as in Keras).
+            Not part of the config (as in Keras).
         Other arguments: as `SimpleRNNCell`.
 
     Example:
@@ -239,8 +298,10 @@ class LSTMCell(_Cell):
         seed=None,
         **kwargs,
     ):
+        implementation = kwargs.pop("implementation", 2)
         super().__init__(**kwargs)
         self._init_arguments(locals())
+        self._init_implementation(implementation, LSTMCell)
         self.recurrent_activation = activations.get(recurrent_activation)
         self.unit_forget_bias = bool(unit_forget_bias)
 
@@ -263,6 +324,10 @@ class LSTMCell(_Cell):
     def call(self, inputs, states, training=None):
         h_prev, c_prev = states[0], states[1]
         x, h = self._dropped(inputs, h_prev, training)
+        if isinstance(x, list) or isinstance(h, list):  # implementation=1: masks per gate
+            xs = _gate_products(x, self.kernel, 4, self.bias)
+            hs = _gate_products(h, self.recurrent_kernel, 4)
+            return self._gate_outputs([ops.add(a, b) for a, b in zip(xs, hs)], c_prev)
         z = ops.add(ops.matmul(x, self.kernel), ops.matmul(h, self.recurrent_kernel))
         if self.bias is not None:
             z = ops.add(z, self.bias)
@@ -270,7 +335,11 @@ class LSTMCell(_Cell):
 
     def _gates(self, z, c_prev):
         """The step's output and states from the gates' pre-activations ``z``."""
-        z_i, z_f, z_c, z_o = ops.split(z, 4, axis=self._gate_axis)
+        return self._gate_outputs(ops.split(z, 4, axis=self._gate_axis), c_prev)
+
+    def _gate_outputs(self, gates, c_prev):
+        """The step's output and states from the four gates' pre-activations."""
+        z_i, z_f, z_c, z_o = gates
         i = self.recurrent_activation(z_i)
         f = self.recurrent_activation(z_f)
         c = ops.add(ops.multiply(f, c_prev), ops.multiply(i, self.activation(z_c)))
@@ -299,6 +368,7 @@ class GRUCell(_Cell):
         activation: activation of the candidate (default "tanh").
         recurrent_activation: activation of the gates (default "sigmoid").
         reset_after: apply the reset gate after the recurrent matrix product (default True).
+        implementation: keyword argument, 1 or 2 (default): as `LSTMCell`.
         Other arguments: as `SimpleRNNCell`.
 
     Example:
@@ -331,8 +401,10 @@ class GRUCell(_Cell):
         reset_after=True,
         **kwargs,
     ):
+        implementation = kwargs.pop("implementation", 2)
         super().__init__(**kwargs)
         self._init_arguments(locals())
+        self._init_implementation(implementation, GRUCell)
         self.recurrent_activation = activations.get(recurrent_activation)
         self.reset_after = bool(reset_after)
 
@@ -342,29 +414,26 @@ class GRUCell(_Cell):
 
     def call(self, inputs, states, training=None):
         h_prev = states[0] if isinstance(states, (list, tuple)) else states
+        # `x` and `h` are tensors, or lists of one per gate with implementation=1's masks.
         x, h = self._dropped(inputs, h_prev, training)
-        x_all = ops.matmul(x, self.kernel)
         input_bias = recurrent_bias = None
         if self.bias is not None:
             if self.reset_after:
                 input_bias, recurrent_bias = self.bias[0], self.bias[1]
             else:
                 input_bias = self.bias
-            x_all = ops.add(x_all, input_bias)
-        x_z, x_r, x_h = ops.split(x_all, 3, axis=-1)
+        x_z, x_r, x_h = _gate_products(x, self.kernel, 3, input_bias)
         if self.reset_after:
-            rec = ops.matmul(h, self.recurrent_kernel)
-            if recurrent_bias is not None:
-                rec = ops.add(rec, recurrent_bias)
-            r_z, r_r, r_h = ops.split(rec, 3, axis=-1)
+            r_z, r_r, r_h = _gate_products(h, self.recurrent_kernel, 3, recurrent_bias)
             z = self.recurrent_activation(ops.add(x_z, r_z))
             r = self.recurrent_activation(ops.add(x_r, r_r))
             candidate = self.activation(ops.add(x_h, ops.multiply(r, r_h)))
         else:
+            h_z, h_r, h_h = h if isinstance(h, list) else (h, h, h)
             k_z, k_r, k_h = ops.split(self.recurrent_kernel, 3, axis=-1)
-            z = self.recurrent_activation(ops.add(x_z, ops.matmul(h, k_z)))
-            r = self.recurrent_activation(ops.add(x_r, ops.matmul(h, k_r)))
-            candidate = self.activation(ops.add(x_h, ops.matmul(ops.multiply(r, h), k_h)))
+            z = self.recurrent_activation(ops.add(x_z, ops.matmul(h_z, k_z)))
+            r = self.recurrent_activation(ops.add(x_r, ops.matmul(h_r, k_r)))
+            candidate = self.activation(ops.add(x_h, ops.matmul(ops.multiply(r, h_h), k_h)))
         out = ops.add(ops.multiply(z, h_prev), ops.multiply(ops.subtract(1.0, z), candidate))
         return out, ([out] if isinstance(states, (list, tuple)) else out)
 

@@ -25,6 +25,8 @@ class GRU(CellLayer):
         use_cudnn: "auto" (default) runs the backend's fused kernel when the call's options fit
             it (PyTorch: ``torch.gru``, cuDNN on CUDA; see the README), True requires it
             (error otherwise), False always runs the generic loop.
+        implementation: keyword argument, 1 or 2 (default): as `GRUCell` (with dropout in
+            training, 1 draws one mask per gate). Not part of the config (as in Keras).
 
     Input shape:
         ``(batch, time, features)``.
@@ -38,6 +40,7 @@ class GRU(CellLayer):
     """
 
     _cell_class = GRUCell
+    _takes_implementation = True
 
     def __init__(
         self,

@@ -22,6 +22,8 @@ class LSTM(CellLayer):
         use_cudnn: "auto" (default) runs the backend's fused kernel when the call's options fit
             it (PyTorch: ``torch.lstm``, cuDNN on CUDA; see the README), True requires it
             (error otherwise), False always runs the generic loop.
+        implementation: keyword argument, 1 or 2 (default): as `LSTMCell` (with dropout in
+            training, 1 draws one mask per gate). Not part of the config (as in Keras).
 
     Input shape:
         ``(batch, time, features)``.
@@ -36,6 +38,7 @@ class LSTM(CellLayer):
     """
 
     _cell_class = LSTMCell
+    _takes_implementation = True
 
     def __init__(
         self,
