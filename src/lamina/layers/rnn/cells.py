@@ -107,9 +107,9 @@ class _Cell(Layer):
 
         1 draws one dropout mask per gate and applies each before that gate's own matrix
         product; 2 draws one mask for all gates. As in Keras, ``recurrent_dropout > 0`` implies
-        1. Without dropout both compute the same function, with one product for all gates. A
-        subclass that replaces ``owner.call`` (ConvLSTM's cell) computes the gates its own way
-        and keeps one mask."""
+        1. Without dropout both compute the same function, with one product for all gates.
+        ConvLSTM's cell always draws per-gate masks (as Keras's) and applies them before its
+        per-gate convolutions."""
         self.implementation = check_implementation(implementation, type(self).__name__)
         if self.recurrent_dropout > 0:
             self.implementation = 1

@@ -24,7 +24,12 @@ def _tuple(value, rank, arg, layer):
 class _ConvLSTMCell(LSTMCell):
     """One ConvLSTM step; weights as Keras: kernel ``(*kernel_size, in_channels, 4 * filters)``,
     recurrent_kernel ``(*kernel_size, filters, 4 * filters)``, bias ``(4 * filters,)``; the
-    gates are `LSTMCell`'s, along the channel axis."""
+    gates are `LSTMCell`'s, along the channel axis.
+
+    Dropout as Keras's ConvLSTM: one mask per gate for ``dropout`` and one per gate for
+    ``recurrent_dropout`` (drawn once per sequence), each applied before that gate's own
+    convolution. Without masks (no dropout, or not training) one convolution computes all the
+    gates."""
 
     # Made by `_ConvLSTM` from all of its arguments: no defaults here.
     def __init__(
@@ -62,6 +67,10 @@ class _ConvLSTMCell(LSTMCell):
         self._state_shape = None
         self._gate_axis = -1 if self.data_format == "channels_last" else 1
         self._bias_shape = None if self._gate_axis == -1 else (-1,) + (1,) * rank
+        # Keras's ConvLSTM cell always draws one dropout mask per gate (it has no
+        # `implementation` argument): as `LSTMCell`'s implementation=1.
+        self.implementation = 1
+        self._gate_masks = True
 
     def output_spatial(self, spatial):
         return tuple(
@@ -80,24 +89,48 @@ class _ConvLSTMCell(LSTMCell):
 
     def call(self, inputs, states, training=None):
         h_prev, c_prev = states[0], states[1]
+        # `x` and `h` are tensors, or lists of one per gate while per-gate masks are active.
         x, h = self._dropped(inputs, h_prev, training)
-        z = ops.conv(
+        if isinstance(x, list) or isinstance(h, list):
+            xs = self._gate_convs(x, self.kernel, self.bias, self._input_conv)
+            hs = self._gate_convs(h, self.recurrent_kernel, None, self._recurrent_conv)
+            return self._gate_outputs([ops.add(a, b) for a, b in zip(xs, hs)], c_prev)
+        z = ops.add(
+            self._input_conv(x, self.kernel), self._recurrent_conv(h, self.recurrent_kernel)
+        )
+        if self.bias is not None:
+            z = ops.add(z, self._shaped_bias(self.bias))
+        return self._gates(z, c_prev)
+
+    def _input_conv(self, x, kernel):
+        return ops.conv(
             x,
-            self.kernel,
+            kernel,
             strides=self.strides,
             padding=self.padding,
             data_format=self.data_format,
             dilation_rate=self.dilation_rate,
         )
-        z = ops.add(
-            z, ops.conv(h, self.recurrent_kernel, padding="same", data_format=self.data_format)
-        )
-        if self.bias is not None:
-            bias = self.bias
-            if self._bias_shape is not None:
-                bias = ops.reshape(bias, self._bias_shape)
-            z = ops.add(z, bias)
-        return self._gates(z, c_prev)
+
+    def _recurrent_conv(self, h, kernel):
+        return ops.conv(h, kernel, padding="same", data_format=self.data_format)
+
+    def _shaped_bias(self, bias):
+        return bias if self._bias_shape is None else ops.reshape(bias, self._bias_shape)
+
+    def _gate_convs(self, values, kernel, bias, conv):
+        """The four gates' pre-activations ``conv(values, kernel) + bias``: one convolution
+        split along the channel axis for one tensor, else each gate's own convolution of its
+        (masked) value with its slice of ``kernel``."""
+        if not isinstance(values, list):
+            out = conv(values, kernel)
+            if bias is not None:
+                out = ops.add(out, self._shaped_bias(bias))
+            return ops.split(out, 4, axis=self._gate_axis)
+        out = [conv(v, k) for v, k in zip(values, ops.split(kernel, 4, axis=-1))]
+        if bias is not None:
+            out = [ops.add(o, self._shaped_bias(b)) for o, b in zip(out, ops.split(bias, 4))]
+        return out
 
     def get_config(self):
         cfg = super().get_config()
@@ -177,7 +210,7 @@ class _ConvLSTM(CellLayer):
 
     def get_config(self):
         cfg = super().get_config()
-        for key in ("rank", "units", "unroll", "zero_output_for_mask"):
+        for key in ("rank", "units"):
             cfg.pop(key, None)
         return cfg
 
