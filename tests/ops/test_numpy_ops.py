@@ -1077,3 +1077,17 @@ def test_errors_name_op_and_argument(call, exc, words):
         call()
     for word in words:
         assert word in str(info.value), f"{word!r} not in: {info.value}"
+
+
+@pytest.mark.parametrize("name", ["abs", "absolute", "real", "imag"])
+@pytest.mark.parametrize("dtype,part", [("complex64", "float32"), ("complex128", "float64")])
+def test_parts_of_complex_numbers_are_real(name, dtype, part):
+    """As NumPy and Keras: the magnitude and the real and imaginary parts of complex numbers
+    are floats of the matching width (eager and symbolic)."""
+    x = np.array([3 + 4j, -1.5 - 2j], dtype=dtype)
+    got = getattr(ops, name)(x)
+    want = getattr(np, name)(x)
+    assert ops.dtype(got) == part
+    np.testing.assert_allclose(to_numpy(got), want, rtol=1e-6)
+    assert getattr(ops, name)(KerasTensor((2,), dtype)).dtype == part
+    assert getattr(ops, name)(KerasTensor((2,), "int32")).dtype == "int32"

@@ -27,6 +27,11 @@ def dtype_of(x) -> str:
     return dtypes.standardize_dtype(dtype)
 
 
+def part_dtype(dtype: str) -> str:
+    """The dtype of ``abs``/``real``/``imag``: a complex dtype's float part; others unchanged."""
+    return {"complex64": "float32", "complex128": "float64"}.get(dtype, dtype)
+
+
 def float_dtype(dtype: str) -> str:
     """The dtype of a float-valued op (``sqrt``, ``mean``, ...): ints and bools give floatx."""
     return config.floatx() if dtype == "bool" or dtypes.is_int(dtype) else dtype

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lamina.backend import active as B
 from lamina.backend.common.keras_tensor import KerasTensor
+from lamina.backend.common.numpy_rules import part_dtype
 from lamina.ops import symbolic
 from lamina.ops.numpy._common import (
     _bool_to_int32,
@@ -82,7 +83,7 @@ def abs(x):
         array([2, 0, 3])
     """
     if any_symbolic(x):
-        return _unary(x)
+        return _unary(x, part_dtype)
     return B.numpy.abs(x)
 
 
@@ -94,7 +95,7 @@ def absolute(x):
         array([1.5, 2. ])
     """
     if any_symbolic(x):
-        return _unary(x)
+        return _unary(x, part_dtype)
     return B.numpy.absolute(x)
 
 
@@ -536,11 +537,11 @@ def real(x):
     """Real part element-wise.
 
     Example:
-        >>> lamina.ops.real(np.array([1.5, -2.0]))
-        array([ 1.5, -2. ])
+        >>> lamina.ops.real(np.array([1 + 2j, 3 - 1j]))
+        array([1., 3.])
     """
     if any_symbolic(x):
-        return _unary(x)
+        return _unary(x, part_dtype)
     return B.numpy.real(x)
 
 
@@ -548,11 +549,11 @@ def imag(x):
     """Imaginary part element-wise (zeros for real tensors).
 
     Example:
-        >>> lamina.ops.imag(np.array([1.5, -2.0]))
-        array([0., 0.])
+        >>> lamina.ops.imag(np.array([1 + 2j, 3 - 1j]))
+        array([ 2., -1.])
     """
     if any_symbolic(x):
-        return _unary(x)
+        return _unary(x, part_dtype)
     return B.numpy.imag(x)
 
 

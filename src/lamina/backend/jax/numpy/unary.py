@@ -7,7 +7,7 @@ from __future__ import annotations
 import jax.numpy as jnp
 import numpy as np
 
-from lamina.backend.common.numpy_rules import defined_ops
+from lamina.backend.common.numpy_rules import defined_ops, part_dtype
 from lamina.backend.jax.core import cast, convert_to_tensor
 from lamina.backend.jax.numpy._helpers import _dtype, _out, _to_float
 
@@ -15,6 +15,12 @@ from lamina.backend.jax.numpy._helpers import _dtype, _out, _to_float
 def _keep(fn, x):
     x = convert_to_tensor(x)
     return _out(fn(x), x.dtype)
+
+
+def _part(fn, x):
+    """``abs``/``real``/``imag``: real dtypes are kept, complex ones give their float part."""
+    x = convert_to_tensor(x)
+    return _out(fn(x), part_dtype(_dtype(x)))
 
 
 def _floating(fn, x):
@@ -28,11 +34,11 @@ def _float64_for_int64(x):
 
 
 def abs(x):
-    return _keep(jnp.abs, x)
+    return _part(jnp.abs, x)
 
 
 def absolute(x):
-    return _keep(jnp.abs, x)
+    return _part(jnp.abs, x)
 
 
 def fabs(x):
@@ -196,11 +202,11 @@ def conj(x):
 
 
 def real(x):
-    return _keep(jnp.real, x)
+    return _part(jnp.real, x)
 
 
 def imag(x):
-    return _keep(jnp.imag, x)
+    return _part(jnp.imag, x)
 
 
 def angle(x):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lamina.backend.common.numpy_rules import defined_ops
+from lamina.backend.common.numpy_rules import defined_ops, part_dtype
 from lamina.backend.numpy.core import cast, convert_to_tensor
 from lamina.backend.numpy.numpy._helpers import _dtype, _out, _to_float
 
@@ -14,6 +14,12 @@ from lamina.backend.numpy.numpy._helpers import _dtype, _out, _to_float
 def _keep(fn, x):
     x = convert_to_tensor(x)
     return _out(fn(x), x.dtype)
+
+
+def _part(fn, x):
+    """``abs``/``real``/``imag``: real dtypes are kept, complex ones give their float part."""
+    x = convert_to_tensor(x)
+    return _out(fn(x), part_dtype(_dtype(x)))
 
 
 def _floating(fn, x):
@@ -28,11 +34,11 @@ def _float64_for_int64(x):
 
 
 def abs(x):
-    return _keep(np.abs, x)
+    return _part(np.abs, x)
 
 
 def absolute(x):
-    return _keep(np.abs, x)
+    return _part(np.abs, x)
 
 
 def fabs(x):
@@ -196,11 +202,11 @@ def conj(x):
 
 
 def real(x):
-    return _keep(np.real, x)
+    return _part(np.real, x)
 
 
 def imag(x):
-    return _keep(np.imag, x)
+    return _part(np.imag, x)
 
 
 def angle(x):
