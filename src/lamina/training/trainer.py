@@ -4,7 +4,8 @@ A backend contributes only three things (``lamina/backend/<name>/trainer.py``):
 `value_and_grad(fn, variables, has_aux)`, `no_grad()`, and
 `compile_step(fn, state_variables, jit_compile, kind)`, which turns a Python step that reads
 and assigns Variables into the backend's compiled form (`jax.jit` over the state,
-`tf.function`, or eager PyTorch).
+`tf.function`, or eager PyTorch). The hooks to `lamina.distribution` are in `distributed.py`
+(`DistributedFitMixin`), small argument and result helpers in `trainer_utils.py`.
 """
 
 from __future__ import annotations
@@ -13,13 +14,20 @@ import numpy as np
 
 from lamina import backend, ops
 from lamina.backend import active
-from lamina.distribution import distribution_lib
 from lamina.training import data as data_module
 from lamina.training.compile_utils import (
     CompileLoss,
     CompileMetrics,
     batch_size_of,
     unpack_x_y_sample_weight,
+)
+from lamina.training.distributed import DistributedFitMixin
+from lamina.training.trainer_utils import (
+    _accelerator_device,
+    _first_dim,
+    _format_results,
+    _should_validate,
+    _unpack_validation,
 )
 from lamina.utils import tree
 
@@ -51,7 +59,7 @@ def value_and_grad(fn, variables, has_aux=False):
     return active.load("trainer").value_and_grad(fn, variables, has_aux=has_aux)
 
 
-class Trainer:
+class Trainer(DistributedFitMixin):
     """The training API mixed into `Model`: `compile`, `fit`, `evaluate`, `predict` and the
     steps they run (`train_step`, `test_step`, `predict_step`), written once for every backend.
 
@@ -64,10 +72,6 @@ class Trainer:
         >>> model.evaluate(np.ones((4, 2)), np.zeros((4, 1)), verbose=0, return_dict=True)
         {'loss': 4.0, 'mae': 2.0}
     """
-
-    # Set for the duration of a fit/evaluate/predict under a `lamina.distribution`
-    # distribution (see `_distribution_runner`); None on the single-device path.
-    _dist_runner = None
 
     def __init__(self):
         self.compiled = False
@@ -386,11 +390,9 @@ class Trainer:
                 "predict."
             )
         verbose = 1 if verbose == "auto" else verbose
-        runner = self._distribution_runner()
-        if runner is not None:
-            adapter = runner.shard(adapter, "train")
-            val_adapter = val_adapter and runner.shard(val_adapter, "test")
-            callbacks, verbose = runner.filter_callbacks(callbacks, verbose)
+        runner, adapter, val_adapter, callbacks, verbose = self._distribute(
+            "train", adapter, callbacks, verbose, val_adapter
+        )
         callback_list = CallbackList(
             callbacks,
             model=self,
@@ -433,8 +435,7 @@ class Trainer:
                         "iterated again."
                     )
                 adapter.on_epoch_end()
-                if runner is not None:
-                    runner.sync_metrics(self.metrics)
+                self._sync_distributed_metrics()
                 logs = self._epoch_logs(step_logs)
                 if val_adapter is not None and _should_validate(epoch, validation_freq):
                     val_logs = self._evaluate_adapter(val_adapter, callback_list)
@@ -449,32 +450,6 @@ class Trainer:
             self._in_fit = False
             self._end_distributed(runner, previous_runner)
         return callback_list.history
-
-    # Distribution hooks: asked once per fit/evaluate/predict, never per step ------------------
-    def _distribution_runner(self):
-        """The current distribution's runner for this model (reused while it stays current)."""
-        dist = distribution_lib.distribution()
-        if dist is None:
-            return None
-        cached = self.__dict__.get("_dist_runner_cache")
-        if cached is None or cached[0] is not dist:
-            from lamina.distribution.runner import runner_for
-
-            cached = (dist, runner_for(dist, self))
-            self._dist_runner_cache = cached
-        return cached[1]
-
-    def _begin_distributed(self, runner):
-        previous = self._dist_runner
-        if runner is not None:
-            self._dist_runner = runner
-            runner.begin()
-        return previous
-
-    def _end_distributed(self, runner, previous):
-        if runner is not None:
-            runner.end()
-            self._dist_runner = previous
 
     def _evaluate_adapter(self, adapter, callback_list):
 
@@ -492,8 +467,7 @@ class Trainer:
             callback_list.on_test_batch_end(start + len(group) - 1, logs)
         if logs is None:
             raise ValueError("The evaluation data produced no batches.")
-        if self._dist_runner is not None:
-            self._dist_runner.sync_metrics(self.metrics)
+        self._sync_distributed_metrics()
         logs = self._epoch_logs(logs)
         callback_list.on_test_end(logs)
         return logs
@@ -518,10 +492,9 @@ class Trainer:
             raise TypeError(f"`evaluate` got unexpected keyword arguments {sorted(kwargs)}.")
         adapter = data_module.get_adapter(x, y, sample_weight, batch_size, steps)
         verbose = 1 if verbose == "auto" else verbose
-        runner = self._distribution_runner()
-        if runner is not None:
-            adapter = runner.shard(adapter, "test")
-            callbacks, verbose = runner.filter_callbacks(callbacks, verbose)
+        runner, adapter, _, callbacks, verbose = self._distribute(
+            "test", adapter, callbacks, verbose
+        )
         callback_list = CallbackList(
             callbacks,
             model=self,
@@ -543,10 +516,9 @@ class Trainer:
 
         adapter = data_module.get_adapter(x, None, None, batch_size, steps)
         verbose = 1 if verbose == "auto" else verbose
-        runner = self._distribution_runner()
-        if runner is not None:
-            adapter = runner.shard(adapter, "predict")
-            callbacks, verbose = runner.filter_callbacks(callbacks, verbose)
+        runner, adapter, _, callbacks, verbose = self._distribute(
+            "predict", adapter, callbacks, verbose
+        )
         callback_list = CallbackList(
             callbacks,
             model=self,
@@ -610,38 +582,3 @@ class Trainer:
         self._prepare((batch,), "predict")
         out = self._make_function("predict", 1)(((batch,),))[0]
         return tree.map_structure(backend.convert_to_numpy, out)
-
-
-def _accelerator_device():
-    """The torch device batches must move to, or None when tensors stay where they are."""
-    if backend.backend() != "torch":
-        return None
-    device = active.core.default_device()
-    return None if device.type == "cpu" else device
-
-
-def _first_dim(x):
-    leaf = tree.flatten(x)[0]
-    return int(np.shape(leaf)[0]) if np.ndim(leaf) else 1
-
-
-def _unpack_validation(validation_data):
-    if isinstance(validation_data, (tuple, list)) and len(validation_data) in (2, 3):
-        if len(validation_data) == 2:
-            return validation_data[0], validation_data[1], None
-        return tuple(validation_data)
-    return validation_data, None, None
-
-
-def _should_validate(epoch, freq):
-    if isinstance(freq, int):
-        return (epoch + 1) % freq == 0
-    return epoch + 1 in freq
-
-
-def _format_results(logs, names, return_dict):
-    if return_dict:
-        return logs
-    values = [logs[n] for n in names if n in logs]
-    values += [v for k, v in logs.items() if k not in names]
-    return values[0] if len(values) == 1 else values
