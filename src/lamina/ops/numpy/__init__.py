@@ -1,7 +1,8 @@
 """NumPy-style ops: `lamina.ops.add`, `lamina.ops.matmul`, `lamina.ops.reshape`, ...
 
-The ops live in one module per family (creation, element-wise of one and two inputs,
-reductions, shapes, products and indexing); this package gathers them under one name.
+The ops live in one module per family (creation; element-wise of one input, with
+exponentials, logarithms, powers and trigonometric functions apart; element-wise of two inputs;
+reductions; shapes; products and indexing); this package gathers them under one name.
 
 Each op has Keras 3's name, signature and defaults. On backend tensors, NumPy arrays, Python
 scalars and Variables it calls the active backend directly (the fast path is one type check);
@@ -13,17 +14,27 @@ Result dtypes follow Keras 3 on every backend: float-valued functions (``sqrt``,
 give ``uint32``); indices (``argmax``, ``argsort``, ``searchsorted``, ...) are ``int32``.
 """
 
-from lamina.ops.numpy import binary, creation, products, reductions, shapes, unary
+from lamina.ops.numpy import (
+    binary,
+    creation,
+    products,
+    reductions,
+    shapes,
+    transcendental,
+    unary,
+)
 from lamina.ops.numpy.binary import *  # noqa: F403
 from lamina.ops.numpy.creation import *  # noqa: F403
 from lamina.ops.numpy.products import *  # noqa: F403
 from lamina.ops.numpy.reductions import *  # noqa: F403
 from lamina.ops.numpy.shapes import *  # noqa: F403
+from lamina.ops.numpy.transcendental import *  # noqa: F403
 from lamina.ops.numpy.unary import *  # noqa: F403
 
 __all__ = [
     *creation.__all__,
     *unary.__all__,
+    *transcendental.__all__,
     *binary.__all__,
     *reductions.__all__,
     *shapes.__all__,
