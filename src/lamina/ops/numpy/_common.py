@@ -4,28 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from lamina import config
-from lamina.backend.common import dtypes
+from lamina.backend.common import dtypes, numpy_rules
 from lamina.backend.common.keras_tensor import KerasTensor
 from lamina.ops.symbolic import dtype_of, shape_of
 
 # Shape and dtype helpers --------------------------------------------------------------------
 
 
-def _float_dtype(dtype: str) -> str:
-    return config.floatx() if dtype == "bool" or dtypes.is_int(dtype) else dtype
-
-
-def _float64_for_int64(dtype: str) -> str:
-    return "float64" if dtype == "int64" else _float_dtype(dtype)
-
-
-def _sum_dtype(dtype: str) -> str:
-    if dtype in ("bool", "int8", "int16"):
-        return "int32"
-    if dtype in ("uint8", "uint16"):
-        return "uint32"
-    return dtype
+# The dtype rules the backends share (one definition, see backend/common/numpy_rules.py).
+_float_dtype = numpy_rules.float_dtype
+_float64_for_int64 = numpy_rules.float64_for_int64
+_sum_dtype = numpy_rules.sum_dtype
 
 
 def _bool_to_int32(dtype: str) -> str:
