@@ -2,7 +2,8 @@
 
 The ops live in one module per family (creation; element-wise of one input, with
 exponentials, logarithms, powers and trigonometric functions apart; element-wise of two inputs;
-reductions; shapes; products and indexing); this package gathers them under one name.
+reductions, NaN-ignoring reductions; shapes; products and indexing); this package gathers them
+under one name.
 
 Each op has Keras 3's name, signature and defaults. On backend tensors, NumPy arrays, Python
 scalars and Variables it calls the active backend directly (the fast path is one type check);
@@ -17,6 +18,7 @@ give ``uint32``); indices (``argmax``, ``argsort``, ``searchsorted``, ...) are `
 from lamina.ops.numpy import (
     binary,
     creation,
+    nan_reductions,
     products,
     reductions,
     shapes,
@@ -25,6 +27,7 @@ from lamina.ops.numpy import (
 )
 from lamina.ops.numpy.binary import *  # noqa: F403
 from lamina.ops.numpy.creation import *  # noqa: F403
+from lamina.ops.numpy.nan_reductions import *  # noqa: F403
 from lamina.ops.numpy.products import *  # noqa: F403
 from lamina.ops.numpy.reductions import *  # noqa: F403
 from lamina.ops.numpy.shapes import *  # noqa: F403
@@ -37,6 +40,7 @@ __all__ = [
     *transcendental.__all__,
     *binary.__all__,
     *reductions.__all__,
+    *nan_reductions.__all__,
     *shapes.__all__,
     *products.__all__,
 ]
