@@ -35,6 +35,14 @@ def test_convert_cast_dtype_shape():
         ops.convert_to_numpy(sym)
 
 
+def test_cast_of_a_python_float_is_exact_in_float64():
+    # Straight to float64 on every backend, not rounded through float32 on the way
+    # (optimizers cast their Python-float hyperparameters to the variable dtype).
+    assert float(to_numpy(ops.cast(0.999, "float64"))) == 0.999
+    assert float(to_numpy(ops.cast(0.999, "float32"))) == float(np.float32(0.999))
+    assert int(to_numpy(ops.cast(2.7, "int32"))) == 2
+
+
 def test_saturate_cast():
     x = np.array([-300.0, -1.5, 0.4, 200.7, 1e10], "float32")
     got = to_numpy(ops.saturate_cast(x, "uint8"))

@@ -139,9 +139,10 @@ def dtype_of_python_scalar(x):
     if isinstance(x, int):
         return WEAK_INT
     if isinstance(x, float):
-        return WEAK_FLOAT
+        # np.float64 subclasses float but carries its dtype (as np.complex128 does below).
+        return None if isinstance(x, np.generic) else WEAK_FLOAT
     if isinstance(x, complex):
-        return WEAK_COMPLEX
+        return None if isinstance(x, np.generic) else WEAK_COMPLEX
     return None
 
 

@@ -106,6 +106,9 @@ def cast(x, dtype):
         array([ 1, -2], dtype=int32)
     """
     dtype = dtypes.to_numpy_dtype(dtypes.standardize_dtype(dtype))
+    if type(x) is float and np.issubdtype(dtype, np.floating):
+        # Straight to the target, not through float32 (see the JAX backend's cast).
+        return np.asarray(x, dtype)
     x = convert_to_tensor(x)
     return x if x.dtype == dtype else x.astype(dtype)
 

@@ -131,6 +131,9 @@ def cast(x, dtype):
         >>> lamina.backend.convert_to_numpy(x)
         array([ 1, -2], dtype=int32)
     """
+    if isinstance(x, float) and to_tf_dtype(dtype).is_integer:
+        # TensorFlow refuses to convert 2.7 to an integer tensor; a cast truncates it.
+        return tf.cast(convert_to_tensor(x), to_tf_dtype(dtype))
     return convert_to_tensor(x, dtype)
 
 

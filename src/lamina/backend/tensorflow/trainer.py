@@ -49,8 +49,8 @@ def adam_update(
     lr = tf.cast(learning_rate, dtype)
     alpha = (
         lr
-        * tf.sqrt(1 - tf.pow(tf.cast(beta_2, dtype), t))
-        / (1 - tf.pow(tf.cast(beta_1, dtype), t))
+        * tf.sqrt(1 - tf.pow(tf.constant(beta_2, dtype), t))
+        / (1 - tf.pow(tf.constant(beta_1, dtype), t))
     )
     for var, g, m, v in zip(variables, grads, momentums, velocities):
         dtype = var.value.dtype

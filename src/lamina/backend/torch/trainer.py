@@ -76,6 +76,7 @@ def adam_update(
         # The step size as a Python number: reading host scalars costs no device sync, and
         # the last three operations fold into one ``addcdiv``.
         alpha = _host_step_size(learning_rate, iterations, beta_1, beta_2, variables)
+        fused = _FusedHostAdam(alpha, iterations, beta_1, beta_2, epsilon)
     else:
         alpha = _adam_step_size(learning_rate, iterations, beta_1, beta_2, variables)
     for (dtype, _), members in groups.items():
@@ -86,6 +87,9 @@ def adam_update(
             else convert_to_tensor(g, dtype=from_torch_dtype(dtype))
             for g in gs
         ]
+        if on_host and fused.fits(dtype, gs):
+            fused(params, gs, ms, vs)
+            continue
         torch._foreach_lerp_(ms, gs, 1.0 - beta_1)
         torch._foreach_lerp_(vs, torch._foreach_mul(gs, gs), 1.0 - beta_2)
         denominators = torch._foreach_sqrt(vs)
@@ -96,6 +100,54 @@ def adam_update(
             steps = torch._foreach_mul(ms, alpha.to(dtype))
             torch._foreach_div_(steps, denominators)
             torch._foreach_sub_(params, steps)
+
+
+class _FusedHostAdam:
+    """Adam through PyTorch's fused CPU kernel (`torch._fused_adam_`): one pass over memory.
+
+    The kernel reads ``m``, ``v``, the gradient and the variable once per element instead of
+    the five passes of the multi-tensor operations (about 3x faster for an MLP's weights).
+    It computes ``lr' / c1 * m / (sqrt(v) / sqrt(c2) + eps')`` with the bias corrections
+    ``c1 = 1 - beta_1^t``, ``c2 = 1 - beta_2^t`` in float64. Passing ``eps' = epsilon /
+    sqrt(c2)`` and ``lr' = alpha c1 / sqrt(c2)`` turns that into Keras's ``alpha m / (sqrt(v)
+    + epsilon)`` with ``alpha`` the step size as Keras rounds it (`_host_step_size`: float32
+    for float32 variables, where ``1 - beta_2^t`` differs from float64 by up to 1e-5).
+    """
+
+    _DTYPES = (torch.float32, torch.float64, torch.float16, torch.bfloat16)
+    available = hasattr(torch, "_fused_adam_")
+
+    def __init__(self, alpha, iterations, beta_1, beta_2, epsilon):
+        t = int(iterations) + 1
+        self.beta_1, self.beta_2 = float(beta_1), float(beta_2)
+        root_c2 = float(np.sqrt(1.0 - np.power(self.beta_2, float(t))))
+        self.lr = float(alpha * (1.0 - np.power(self.beta_1, float(t))) / root_c2)
+        self.epsilon = float(epsilon) / root_c2
+        self.step = torch.tensor(float(t))
+
+    def fits(self, dtype, grads):
+        return (
+            self.available
+            and dtype in self._DTYPES
+            and all(g.layout == torch.strided and g.device.type == "cpu" for g in grads)
+        )
+
+    def __call__(self, params, grads, momentums, velocities):
+        torch._fused_adam_(
+            params,
+            grads,
+            momentums,
+            velocities,
+            [],
+            [self.step] * len(params),
+            lr=self.lr,
+            beta1=self.beta_1,
+            beta2=self.beta_2,
+            weight_decay=0.0,
+            eps=self.epsilon,
+            amsgrad=False,
+            maximize=False,
+        )
 
 
 def _host_step_size(learning_rate, iterations, beta_1, beta_2, variables):
