@@ -10,6 +10,7 @@ import numpy as np
 
 from lamina import config
 from lamina.backend.common import dtypes
+from lamina.backend.jax import conv_products
 from lamina.backend.jax.core import convert_to_tensor
 from lamina.backend.numpy.nn import (
     _conv_args,
@@ -194,6 +195,10 @@ def _conv(inputs, kernel, strides, padding, data_format, dilation_rate, groups=N
         pads = [_same_pads(sizes[i], kernel.shape[i], strides[i], dilation[i]) for i in range(nd)]
     else:
         pads = [(0, 0)] * nd
+    if conv_products.applies(x, kernel, groups, data_format):
+        # XLA's convolution, with a kernel gradient that runs several times faster on CPU.
+        pads = tuple((int(lo), int(hi)) for lo, hi in pads)
+        return conv_products.conv(x, kernel, tuple(strides), pads, tuple(dilation))
     return jax.lax.conv_general_dilated(
         x,
         kernel,
