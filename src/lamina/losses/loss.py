@@ -41,9 +41,7 @@ class Loss:
 
     def __call__(self, y_true, y_pred, sample_weight=None):
         y_pred = ops.convert_to_tensor(y_pred)
-        if not dtypes.is_float(ops.dtype(y_pred)):
-            y_pred = ops.cast(y_pred, self._dtype)
-        elif ops.dtype(y_pred) != self._dtype:
+        if ops.dtype(y_pred) != self._dtype:  # integers too: the loss dtype is a float
             y_pred = ops.cast(y_pred, self._dtype)
         y_true = ops.convert_to_tensor(y_true)
         losses = self.call(y_true, y_pred)
@@ -70,8 +68,9 @@ def reduce_weighted_values(values, sample_weight=None, reduction="sum_over_batch
         >>> keras.losses.reduce_weighted_values(losses, weights, reduction="sum_over_batch_size")
         array(1.33333333)
     """
-    dtype = dtype or ops.dtype(values)
-    values = ops.cast(values, dtype)
+    if dtype is None or ops.dtype(values) != dtype:
+        dtype = dtype or ops.dtype(values)
+        values = ops.cast(values, dtype)
     if sample_weight is not None:
         sample_weight = ops.cast(ops.convert_to_tensor(sample_weight), dtype)
         values, sample_weight = squeeze_or_expand_to_same_rank(values, sample_weight)

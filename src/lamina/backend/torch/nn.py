@@ -388,14 +388,19 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
     output = _float(output)
     if target.ndim == output.ndim and target.shape[-1] == 1:
         target = target.squeeze(-1)
-    output = torch.movedim(output, axis, -1)
+    if axis != -1 and axis != output.ndim - 1:
+        output = torch.movedim(output, axis, -1)
+    target = torch.clamp(target, min=0)
+    if from_logits and output.ndim == 2:
+        # One call for log-softmax and the pick (the values of the general path below).
+        return F.cross_entropy(output, target, reduction="none")
     if from_logits:
         log_prob = torch.log_softmax(output, dim=-1)
     else:
         output = output / torch.sum(output, dim=-1, keepdim=True)
         eps = config.epsilon()
         log_prob = torch.log(torch.clamp(output, eps, 1 - eps))
-    return -torch.gather(log_prob, -1, torch.clamp(target, min=0).unsqueeze(-1)).squeeze(-1)
+    return -torch.gather(log_prob, -1, target.unsqueeze(-1)).squeeze(-1)
 
 
 # ----------------------------------------------------------------------------------------
