@@ -89,8 +89,8 @@ class Mean(Metric):
         value = ops.cast(value, self.dtype)
         if not isinstance(count, int):  # a scalar tensor: the batch size is known at run time
             count = ops.cast(count, self.dtype)
-        self.total.assign(ops.add(self.total.value, ops.multiply(value, count)))
-        self.count.assign(ops.add(self.count.value, count))
+        self.total.assign_add(ops.multiply(value, count))
+        self.count.assign_add(count)
 
 
 class MeanMetricWrapper(Mean):

@@ -216,7 +216,7 @@ class Optimizer:
                     constraint = getattr(v, "constraint", None)
                     if constraint is not None:
                         v.assign(constraint(v.value))
-            self._iterations.assign(ops.add(self._iterations.value, 1))
+            self._iterations.assign_add(1)
         return self._iterations
 
     def scale_loss(self, loss):

@@ -54,6 +54,15 @@ def default_device():
 _DEVICE = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 
+def _adds_in_place(value, target):
+    """Whether ``target += value`` gives what ``assign(target + value)`` gives."""
+    if type(value) is torch.Tensor:
+        return value.dtype == target.dtype and (value.ndim == 0 or value.shape == target.shape)
+    if type(value) is int:
+        return target.dtype != torch.bool
+    return type(value) is float and target.is_floating_point()
+
+
 class Variable(_BaseVariable):
     def _store(self, value):
         tensor = convert_to_tensor(value, dtype=self._dtype).to(_DEVICE)
@@ -70,6 +79,19 @@ class Variable(_BaseVariable):
                 target.copy_(value)
         else:  # (an optimizer's update already runs under no_grad)
             target.copy_(value)
+
+    def assign_add(self, value):
+        # In place (one operation instead of an add and a copy) when nothing needs converting:
+        # the optimizer's step counter and the metrics' running sums take this path each step.
+        target = self._value
+        if _adds_in_place(value, target):
+            if torch.is_grad_enabled():
+                with torch.no_grad():
+                    target.add_(value)
+            else:
+                target.add_(value)
+            return target
+        return super().assign_add(value)
 
     @property
     def value(self):

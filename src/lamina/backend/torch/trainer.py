@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import torch
 
@@ -75,8 +77,10 @@ def adam_update(
     if on_host:
         # The step size as a Python number: reading host scalars costs no device sync, and
         # the last three operations fold into one ``addcdiv``.
-        alpha = _host_step_size(learning_rate, iterations, beta_1, beta_2, variables)
-        fused = _FusedHostAdam(alpha, iterations, beta_1, beta_2, epsilon)
+        t = int(iterations) + 1
+        wide = any(p.dtype == torch.float64 for p, *_ in _members(groups))
+        alpha = _host_step_size(float(learning_rate), t, beta_1, beta_2, wide)
+        fused = _FusedHostAdam(alpha, t, beta_1, beta_2, epsilon)
     else:
         alpha = _adam_step_size(learning_rate, iterations, beta_1, beta_2, variables)
     for (dtype, _), members in groups.items():
@@ -117,11 +121,10 @@ class _FusedHostAdam:
     _DTYPES = (torch.float32, torch.float64, torch.float16, torch.bfloat16)
     available = hasattr(torch, "_fused_adam_")
 
-    def __init__(self, alpha, iterations, beta_1, beta_2, epsilon):
-        t = int(iterations) + 1
+    def __init__(self, alpha, t, beta_1, beta_2, epsilon):
         self.beta_1, self.beta_2 = float(beta_1), float(beta_2)
-        root_c2 = float(np.sqrt(1.0 - np.power(self.beta_2, float(t))))
-        self.lr = float(alpha * (1.0 - np.power(self.beta_1, float(t))) / root_c2)
+        root_c2 = math.sqrt(1.0 - self.beta_2**t)
+        self.lr = alpha * (1.0 - self.beta_1**t) / root_c2
         self.epsilon = float(epsilon) / root_c2
         self.step = torch.tensor(float(t))
 
@@ -150,13 +153,17 @@ class _FusedHostAdam:
         )
 
 
-def _host_step_size(learning_rate, iterations, beta_1, beta_2, variables):
-    # NumPy scalars in the widest variable dtype: the same roundings as the tensor formula.
-    wide = any(v.value.dtype == torch.float64 for v in variables)
+def _members(groups):
+    for members in groups.values():
+        yield from members
+
+
+def _host_step_size(learning_rate, t, beta_1, beta_2, wide):
+    # NumPy scalars in the widest variable dtype (float64 when ``wide``): the roundings of
+    # the tensor formula (in float32, ``1 - beta_2^t`` differs from float64 by up to 1e-5).
     real = np.float64 if wide else np.float32
-    t = real(int(iterations) + 1)
-    lr = real(float(learning_rate))
-    return float(lr * np.sqrt(1 - np.power(real(beta_2), t)) / (1 - np.power(real(beta_1), t)))
+    t = real(t)
+    return float(real(learning_rate) * np.sqrt(1 - real(beta_2) ** t) / (1 - real(beta_1) ** t))
 
 
 def _adam_step_size(learning_rate, iterations, beta_1, beta_2, variables):
