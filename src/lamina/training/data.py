@@ -128,13 +128,16 @@ class ArrayDataAdapter(DataAdapter):
         def take(a):
             return a[index]
 
-        parts = [tree.map_structure(take, self.x)]
+        def take_all(data):  # (a single array, the usual case, needs no tree walk)
+            return data[index] if type(data) is np.ndarray else tree.map_structure(take, data)
+
+        parts = [take_all(self.x)]
         if self.y is not None:
-            parts.append(tree.map_structure(take, self.y))
+            parts.append(take_all(self.y))
             if self.sample_weight is not None:
-                parts.append(tree.map_structure(take, self.sample_weight))
+                parts.append(take_all(self.sample_weight))
         elif self.sample_weight is not None:
-            parts.extend([None, tree.map_structure(take, self.sample_weight)])
+            parts.extend([None, take_all(self.sample_weight)])
         return tuple(parts)
 
     def epoch(self):

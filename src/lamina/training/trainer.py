@@ -323,6 +323,8 @@ class Trainer(DistributedFitMixin):
                 return backend.convert_to_tensor(backend.convert_to_numpy(leaf))
             return backend.convert_to_tensor(np.asarray(leaf))
 
+        if type(batch) is tuple and all(type(p) is np.ndarray or p is None for p in batch):
+            return tuple(convert(p) for p in batch)  # arrays (the usual case): no tree walk
         return tree.map_structure(convert, batch)
 
     def _batches(self, adapter, n, skip=0):

@@ -133,7 +133,7 @@ def convert_to_tensor(x, dtype=None, sparse=None):
     if dtype is not None:
         dtype = to_torch_dtype(dtype)
     if isinstance(x, np.ndarray):
-        if x.dtype.kind in "biufc" and x.dtype.name != "bfloat16":
+        if x.dtype.kind in "biufc":  # (ml_dtypes' bfloat16 and float8 have kind "V")
             # (np.ascontiguousarray would turn a 0-d array into a 1-d one.)
             t = torch.from_numpy(x if x.flags.c_contiguous and x.flags.writeable else x.copy())
         else:
