@@ -1,6 +1,7 @@
-"""The JAX backend's convolutions compute their kernel gradient as matrix products
-(backend/jax/conv_products.py); every derivative must equal the one JAX derives for XLA's
-convolution: reverse mode for inputs and kernel, forward mode, and second derivatives."""
+"""The JAX backend's own derivatives for speed on XLA's CPU backend must equal what JAX derives
+itself: convolutions take their kernel gradient as matrix products (backend/jax/conv_products.py;
+reverse mode for inputs and kernel, forward mode, second derivatives), and max-pooling with
+tiling windows has its own gradient (ties share it, as for jnp.max)."""
 
 from __future__ import annotations
 
@@ -86,3 +87,45 @@ def test_other_convolutions_keep_xla_gradient():
         x.astype(jnp.bfloat16), jnp.zeros((3, 3, 4, 4), jnp.bfloat16), 1, "channels_last"
     )
     assert not conv_products.applies(x, jnp.zeros((9, 9, 4, 4)), 1, "channels_last")
+
+
+@pytest.mark.parametrize(
+    "shape,pool,data_format",
+    [
+        ((2, 7, 6, 3), (2, 2), "channels_last"),  # an odd row: the last one is dropped
+        ((2, 3, 9, 8), (3, 2), "channels_first"),
+        ((2, 8, 4), (4,), "channels_last"),
+        ((1, 4, 4, 6, 2), (2, 2, 3), "channels_last"),
+    ],
+)
+def test_tiled_max_pool_gradient_equals_jnp_max(shape, pool, data_format):
+    import jax
+    import jax.numpy as jnp
+
+    from lamina.backend.jax import nn as jax_nn
+
+    rng = np.random.default_rng(len(shape))
+    # Few distinct values, so that many windows hold their maximum more than once.
+    x = jnp.asarray(rng.integers(0, 3, size=shape), jnp.float32)
+    weights = jnp.asarray(rng.normal(size=shape), jnp.float32)
+    nd = len(pool)
+    first = 1 if data_format == "channels_last" else 2
+
+    def by_reshape(x):  # jnp.max over each window's own axes: its gradient shares ties
+        index = [slice(None)] * x.ndim
+        for i, p in enumerate(pool):
+            index[first + i] = slice(0, x.shape[first + i] // p * p)
+        x = x[tuple(index)]
+        split = list(x.shape[:first])
+        for k, p in zip(x.shape[first : first + nd], pool):
+            split += [k // p, p]
+        split += list(x.shape[first + nd :])
+        return jnp.max(x.reshape(split), axis=tuple(first + 2 * i + 1 for i in range(nd)))
+
+    def ours(x):
+        return jax_nn.max_pool(x, pool, data_format=data_format)
+
+    np.testing.assert_array_equal(np.asarray(ours(x)), np.asarray(by_reshape(x)))
+    got = jax.jit(jax.grad(lambda x: jnp.sum(ours(x) * by_reshape(weights))))(x)
+    want = jax.grad(lambda x: jnp.sum(by_reshape(x) * by_reshape(weights)))(x)
+    np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-6, atol=1e-6)
