@@ -91,8 +91,10 @@ def adam_update(
             else convert_to_tensor(g, dtype=from_torch_dtype(dtype))
             for g in gs
         ]
-        if on_host and fused.fits(dtype, gs):
-            fused(params, gs, ms, vs)
+        if on_host and fused.fits(dtype, params, gs, ms, vs):
+            # The kernel walks memory linearly: gradients that are views (a transposed weight's
+            # gradient, say) are copied to contiguous tensors first.
+            fused(params, [g.contiguous() for g in gs], ms, vs)
             continue
         torch._foreach_lerp_(ms, gs, 1.0 - beta_1)
         torch._foreach_lerp_(vs, torch._foreach_mul(gs, gs), 1.0 - beta_2)
@@ -128,11 +130,12 @@ class _FusedHostAdam:
         self.epsilon = float(epsilon) / root_c2
         self.step = torch.tensor(float(t))
 
-    def fits(self, dtype, grads):
+    def fits(self, dtype, params, grads, momentums, velocities):
         return (
             self.available
             and dtype in self._DTYPES
             and all(g.layout == torch.strided and g.device.type == "cpu" for g in grads)
+            and all(t.is_contiguous() for ts in (params, momentums, velocities) for t in ts)
         )
 
     def __call__(self, params, grads, momentums, velocities):
