@@ -107,9 +107,11 @@ def serialize(activation) -> str:
         from lamina.saving import serialization
 
         return serialization.serialize_object(activation)
-    name = getattr(activation, "__name__", None)
+    name = getattr(activation, "_registered_name", None) or getattr(activation, "__name__", None)
     if callable(activation) and name and name != "<lambda>":
-        return name  # a custom function: load it back with `custom_objects={name: fn}`
+        # A custom function: its registered name ("package>name", found again when loading),
+        # or its name (load it back with `custom_objects={name: fn}`).
+        return name
     raise ValueError(
         "`activations.serialize`: only named functions (and objects with `get_config`) can be "
         f"serialized. Received: {activation!r}. Use a `def` function instead of a lambda."
@@ -147,6 +149,12 @@ def deserialize(config, custom_objects=None):
     if config in custom_objects:
         return custom_objects[config]
     fn = _BY_NAME.get(config)
+    if fn is None:
+        from lamina.saving import serialization
+
+        fn = serialization.custom_objects_in_scope().get(config) or serialization._REGISTRY.get(
+            config
+        )
     if fn is None:
         raise ValueError(
             f"Unknown activation {config!r}. Valid names are: {_valid_names()}. For a custom "

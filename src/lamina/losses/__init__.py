@@ -125,11 +125,11 @@ def serialize(loss):
         return serialize_object(loss)
     name = getattr(loss, "__name__", None)
     if callable(loss) and name:
-        return {
-            "module": "lamina.losses",
+        return {  # (Keras 3's form for functions)
+            "module": "builtins",
             "class_name": "function",
             "config": name,
-            "registered_name": name,
+            "registered_name": "function",
         }
     raise TypeError(f"Cannot serialize {loss!r}: expected a `Loss` or a loss function.")
 

@@ -182,11 +182,11 @@ def serialize(metric):
         return serialize_object(metric)
     name = getattr(metric, "__name__", None)
     if callable(metric) and name:
-        return {
-            "module": "lamina.metrics",
+        return {  # (Keras 3's form for functions)
+            "module": "builtins",
             "class_name": "function",
             "config": name,
-            "registered_name": name,
+            "registered_name": "function",
         }
     raise TypeError(f"Cannot serialize {metric!r}: expected a `Metric` or a metric function.")
 

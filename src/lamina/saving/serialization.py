@@ -120,11 +120,13 @@ def serialize_object(obj) -> dict:
         ('Dense', 2)
     """
     cls = type(obj)
+    public = _public_module(cls)
     config = {
-        "module": cls.__module__,
+        "module": public or cls.__module__,
         "class_name": cls.__name__,
         "config": obj.get_config(),
-        "registered_name": registered_name(obj),
+        # Built-in classes resolve by name (as in Keras, which writes None for its own).
+        "registered_name": None if public else registered_name(obj),
     }
     build_config = obj.get_build_config() if hasattr(obj, "get_build_config") else None
     if build_config is not None:
@@ -133,6 +135,30 @@ def serialize_object(obj) -> dict:
 
 
 serialize_layer = serialize_object
+
+
+def _public_module(cls) -> str | None:
+    """The module Keras 3 writes for the built-in class ``cls`` ("keras.layers", "keras" for
+    models), or None when ``cls`` is not one of Lamina's public classes (a custom class).
+
+    Keras's names, so that configs load in either library; Lamina reads only the namespace
+    from them (``resolve_class``), never the file a class is defined in.
+    """
+    import importlib
+
+    parts = cls.__module__.split(".")
+    if parts[0] != "lamina" or len(parts) < 2:
+        return None
+    for namespace in sorted(_NAMESPACES, key=len, reverse=True):
+        if cls.__module__ == namespace or cls.__module__.startswith(namespace + "."):
+            try:
+                found = getattr(importlib.import_module(namespace), cls.__name__, None)
+            except ImportError:
+                return None
+            if found is not cls:
+                return None
+            return "keras" if namespace == "lamina.models" else "keras" + namespace[6:]
+    return None
 
 
 def resolve_class(

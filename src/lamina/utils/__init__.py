@@ -29,3 +29,26 @@ def torch_parameters(model):
     from lamina.layers.wrappers.torch_module_wrapper import torch_parameters as parameters
 
     return parameters(model)
+
+
+# Keras 3 also exports the serialization registry from `keras.utils`. They live in
+# `lamina.saving` (which imports the layers, which import this package), so they are looked
+# up on first use.
+_FROM_SAVING = (
+    "CustomObjectScope",
+    "custom_object_scope",
+    "deserialize_keras_object",
+    "get_custom_objects",
+    "get_registered_name",
+    "get_registered_object",
+    "register_keras_serializable",
+    "serialize_keras_object",
+)
+
+
+def __getattr__(name):
+    if name in _FROM_SAVING:
+        from lamina import saving
+
+        return getattr(saving, name)
+    raise AttributeError(f"module 'lamina.utils' has no attribute {name!r}")
