@@ -12,7 +12,7 @@ os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
 import lamina  # noqa: E402
 from lamina import metrics  # noqa: E402
-from tests.conftest import BACKEND, requires_training, to_numpy  # noqa: E402
+from tests.conftest import requires_training, to_numpy  # noqa: E402
 
 keras = pytest.importorskip("keras")
 
@@ -233,7 +233,7 @@ def test_update_inside_compiled_step(name, kwargs, kind):
         compiled.update_state(y, p, sample_weight=sw)
         return compiled.result()
 
-    run = trainer.compile_step(step, compiled.variables, jit_compile=BACKEND != "torch")
+    run = trainer.compile_step(step, compiled.variables, jit_compile=trainer.default_jit_compile())
     for y, p, sw in data:
         sw = np.ones((N,), "float32") if sw is None else sw  # one signature for the trace
         eager.update_state(y, p, sample_weight=sw)

@@ -316,7 +316,7 @@ def test_compiled_train_step_matches_eager(name):
     w1, b1, opt1, eager_step = make()
     w2, b2, opt2, step = make()
     compiled = trainer.compile_step(
-        step, [w2, b2, *opt2.variables], jit_compile=lamina.backend.backend() != "torch"
+        step, [w2, b2, *opt2.variables], jit_compile=trainer.default_jit_compile()
     )
     for _ in range(STEPS):
         eager_step((X, Y))

@@ -269,3 +269,53 @@ def test_a_short_last_batch_is_weighted_by_its_size():
     np.testing.assert_allclose(loss, want, rtol=1e-5)
     history = model.fit(x, y, batch_size=8, epochs=1, verbose=0)
     assert np.isfinite(history.history["loss"][0])
+
+
+@requires_training
+@pytest.mark.parametrize("jit_compile", [False, True, "auto"])
+def test_jit_compile_and_run_eagerly_mean_what_they_mean_in_keras(jit_compile):
+    # TensorFlow: a graph either way, compiled by XLA with jit_compile=True ("auto": only
+    # where an accelerator is present); JAX: jitted unless jit_compile=False; PyTorch: eager
+    # unless jit_compile=True (torch.compile, not run here); run_eagerly: eager everywhere.
+    backend = lamina.backend.backend()
+    if backend == "torch" and jit_compile is True:
+        pytest.skip("torch.compile needs a C++ toolchain and minutes: not exercised here")
+    seen = []
+
+    class Probe(lamina.Sequential):
+        def train_step(self, data):
+            seen.append(_executing_eagerly(backend))
+            return super().train_step(data)
+
+    x = np.linspace(-1, 1, 64, dtype="float32").reshape(16, 4)
+    y = (x.sum(axis=1, keepdims=True) > 0).astype("float32")
+    results = []
+    for run_eagerly in (False, True):
+        lamina.utils.set_random_seed(1)
+        model = Probe([lamina.Input((4,)), layers.Dense(3, activation="relu"), layers.Dense(1)])
+        model.compile("adam", "mse", jit_compile=jit_compile, run_eagerly=run_eagerly)
+        expected_jit = {"tensorflow": False, "jax": True, "torch": False}[backend]
+        if jit_compile != "auto":
+            expected_jit = bool(jit_compile)
+        assert model.jit_compile == (expected_jit and not run_eagerly)
+        seen.clear()
+        history = model.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0)
+        eager = run_eagerly or (backend == "jax" and not model.jit_compile) or backend == "torch"
+        assert set(seen) == {eager}
+        if backend == "tensorflow" and not run_eagerly:
+            step = model._step_cache[("train", 1)]
+            assert step._jit_compile == model.jit_compile  # XLA exactly when asked
+        results.append(history.history["loss"])
+    np.testing.assert_allclose(results[0], results[1], rtol=1e-5)
+
+
+def _executing_eagerly(backend):
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        return tf.executing_eagerly()
+    if backend == "jax":
+        import jax
+
+        return not isinstance(jax.numpy.zeros(()) + 0, jax.core.Tracer)
+    return True

@@ -48,8 +48,10 @@ class Runner:
     def to_backend(self, batch, convert):
         return convert(batch)
 
-    def compile_step(self, fn, state_variables, jit_compile, kind, compile_default):
-        return compile_default(fn, state_variables, jit_compile=jit_compile, kind=kind)
+    def compile_step(self, fn, state_variables, jit_compile, kind, compile_default, run_eagerly):
+        return compile_default(
+            fn, state_variables, jit_compile=jit_compile, kind=kind, run_eagerly=run_eagerly
+        )
 
     def begin(self):
         """Called once when fit/evaluate/predict starts."""

@@ -1,10 +1,11 @@
 """`Trainer`: compile, fit, evaluate, predict — written once for every backend.
 
-A backend contributes only three things (``lamina/backend/<name>/trainer.py``):
-`value_and_grad(fn, variables, has_aux)`, `no_grad()`, and
-`compile_step(fn, state_variables, jit_compile, kind)`, which turns a Python step that reads
-and assigns Variables into the backend's compiled form (`jax.jit` over the state,
-`tf.function`, or eager PyTorch). The hooks to `lamina.distribution` are in `distributed.py`
+A backend contributes only a few things (``lamina/backend/<name>/trainer.py``):
+`value_and_grad(fn, variables, has_aux)`, `no_grad()`, `default_jit_compile()` (what
+``jit_compile="auto"`` means there) and `compile_step(fn, state_variables, jit_compile, kind,
+run_eagerly)`, which turns a Python step that reads and assigns Variables into the backend's
+compiled form (`jax.jit` over the state; a `tf.function`, XLA-compiled with ``jit_compile``,
+as in Keras; eager PyTorch, or `torch.compile` with ``jit_compile``). The hooks to `lamina.distribution` are in `distributed.py`
 (`DistributedFitMixin`), small argument and result helpers in `trainer_utils.py`.
 """
 
@@ -84,7 +85,7 @@ class Trainer(DistributedFitMixin):
         self.history = None
         self.steps_per_execution = 1
         self.run_eagerly = False
-        self.jit_compile = backend.backend() != "torch"  # torch.compile is opt-in
+        self.jit_compile = active.load("trainer").default_jit_compile()
         self._step_cache = {}
         self._targets_checked = False
         self._in_fit = False
@@ -130,7 +131,9 @@ class Trainer(DistributedFitMixin):
         self._loss_tracker = metrics_module.Mean(name="loss")
         self.run_eagerly = bool(run_eagerly)
         if jit_compile == "auto":
-            jit_compile = backend.backend() != "torch"  # torch.compile is opt-in
+            # Keras's defaults: XLA on JAX, and on TensorFlow where an accelerator is present
+            # (TensorFlow's steps are graphs either way); torch.compile is opt-in.
+            jit_compile = active.load("trainer").default_jit_compile()
         self.jit_compile = bool(jit_compile) and not self.run_eagerly
         self.steps_per_execution = steps_per_execution
         self._step_cache = {}
@@ -276,7 +279,11 @@ class Trainer(DistributedFitMixin):
         jit_compile = self.jit_compile and not self.run_eagerly
         if runner is None:
             compiled = trainer_backend.compile_step(
-                multi_step, self._state_variables(kind), jit_compile=jit_compile, kind=kind
+                multi_step,
+                self._state_variables(kind),
+                jit_compile=jit_compile,
+                kind=kind,
+                run_eagerly=self.run_eagerly,
             )
         else:  # the distribution places the state and compiles (or wraps) the step
             compiled = runner.compile_step(
@@ -285,6 +292,7 @@ class Trainer(DistributedFitMixin):
                 jit_compile,
                 kind,
                 trainer_backend.compile_step,
+                self.run_eagerly,
             )
         self._step_cache[key] = compiled
         return compiled

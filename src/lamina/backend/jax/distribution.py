@@ -123,12 +123,12 @@ class Runner(runner_module.Runner):
             shardings.append(NamedSharding(self.mesh, PartitionSpec(*layout.axes)))
         return shardings
 
-    def compile_step(self, fn, state_variables, jit_compile, kind, compile_default):
+    def compile_step(self, fn, state_variables, jit_compile, kind, compile_default, run_eagerly):
         state_variables = list(state_variables)
         shardings = self._layouts(state_variables)
         for v, sharding in zip(state_variables, shardings):
             v._value = jax.device_put(v._value, sharding)
-        if not jit_compile:
+        if run_eagerly or not jit_compile:
             return fn
 
         def pure(values, data):

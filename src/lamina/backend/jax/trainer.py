@@ -69,10 +69,15 @@ def value_and_grad(fn, variables, has_aux=False):
     return ((loss, aux) if has_aux else loss), list(grads)
 
 
-def compile_step(fn, state_variables, jit_compile=True, kind="train"):
-    """``fn(data) -> outputs`` as a compiled pure function of the state variables' values."""
+def default_jit_compile():
+    return True
+
+
+def compile_step(fn, state_variables, jit_compile=True, kind="train", run_eagerly=False):
+    """``fn(data) -> outputs`` as a compiled pure function of the state variables' values
+    (``fn`` itself, run eagerly, without ``jit_compile`` or with ``run_eagerly``)."""
     state_variables = list(state_variables)
-    if not jit_compile:
+    if run_eagerly or not jit_compile:
         return fn
 
     def pure(values, data):

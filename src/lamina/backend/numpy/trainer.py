@@ -18,7 +18,11 @@ def value_and_grad(fn, variables, has_aux=False):
     )
 
 
-def compile_step(fn, state_variables, jit_compile=True, kind="train"):
+def default_jit_compile():
+    return False
+
+
+def compile_step(fn, state_variables, jit_compile=False, kind="train", run_eagerly=False):
     return fn
 
 

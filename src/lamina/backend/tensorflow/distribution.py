@@ -130,7 +130,7 @@ class Runner(runner_module.Runner):
             for key in [k for k in cache if len(k) == 2]:
                 del cache[key]
 
-    def compile_step(self, fn, state_variables, jit_compile, kind, compile_default):
+    def compile_step(self, fn, state_variables, jit_compile, kind, compile_default, run_eagerly):
         self._mirror_state(list(state_variables))
         model, strategy = self.model, self.strategy
 
@@ -161,8 +161,9 @@ class Runner(runner_module.Runner):
             # Read outside the replicas, the metric states are sums over all of them.
             return model.get_metrics_result()
 
-        if not jit_compile:
+        if run_eagerly:
             return step
+        # (A graph without XLA: the replicas' collectives run outside XLA clusters.)
         return tf.function(step, reduce_retracing=True, autograph=False)
 
     def reduce_gradients(self, params, grads):

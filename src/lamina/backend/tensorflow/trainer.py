@@ -30,12 +30,20 @@ def value_and_grad(fn, variables, has_aux=False):
     return out if has_aux else loss, grads
 
 
-def compile_step(fn, state_variables, jit_compile=True, kind="train"):
-    if not jit_compile:
+def default_jit_compile():
+    """``jit_compile="auto"``: XLA where an accelerator is present (Keras's rule). On CPUs,
+    XLA's convolutions run several times slower than TensorFlow's own kernels."""
+    return any(d.device_type != "CPU" for d in tf.config.list_physical_devices())
+
+
+def compile_step(fn, state_variables, jit_compile=False, kind="train", run_eagerly=False):
+    """``fn`` as a `tf.function` (a graph; compiled by XLA when ``jit_compile``, as in
+    Keras), or ``fn`` itself when ``run_eagerly``."""
+    if run_eagerly:
         return fn
     # Lamina's steps use ops for control flow, so AutoGraph's source rewriting is not needed
     # (it slows tracing and warns about imports inside library functions).
-    return tf.function(fn, reduce_retracing=True, autograph=False)
+    return tf.function(fn, reduce_retracing=True, autograph=False, jit_compile=bool(jit_compile))
 
 
 def adam_update(

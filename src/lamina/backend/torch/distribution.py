@@ -116,8 +116,10 @@ class Runner(runner_module.Runner):
     def end(self):
         torch_trainer.gradient_reducer = None
 
-    def compile_step(self, fn, state_variables, jit_compile, kind, compile_default):
-        compiled = compile_default(fn, state_variables, jit_compile=jit_compile, kind=kind)
+    def compile_step(self, fn, state_variables, jit_compile, kind, compile_default, run_eagerly):
+        compiled = compile_default(
+            fn, state_variables, jit_compile=jit_compile, kind=kind, run_eagerly=run_eagerly
+        )
         if self.num_processes <= 1:
             return compiled
         model = self.model

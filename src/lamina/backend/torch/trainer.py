@@ -41,8 +41,12 @@ def value_and_grad(fn, variables, has_aux=False):
     return loss.detach(), grads
 
 
-def compile_step(fn, state_variables, jit_compile=False, kind="train"):
-    if jit_compile:
+def default_jit_compile():
+    return False  # torch.compile is opt-in (as in Keras)
+
+
+def compile_step(fn, state_variables, jit_compile=False, kind="train", run_eagerly=False):
+    if jit_compile and not run_eagerly:
         fn = torch.compile(fn)
     if kind == "train":
         return fn
