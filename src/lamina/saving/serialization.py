@@ -146,9 +146,6 @@ def _public_module(cls) -> str | None:
     """
     import importlib
 
-    parts = cls.__module__.split(".")
-    if parts[0] != "lamina" or len(parts) < 2:
-        return None
     for namespace in sorted(_NAMESPACES, key=len, reverse=True):
         if cls.__module__ == namespace or cls.__module__.startswith(namespace + "."):
             try:

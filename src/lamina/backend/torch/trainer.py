@@ -82,7 +82,7 @@ def adam_update(
         # The step size as a Python number: reading host scalars costs no device sync, and
         # the last three operations fold into one ``addcdiv``.
         t = int(iterations) + 1
-        wide = any(p.dtype == torch.float64 for p, *_ in _members(groups))
+        wide = any(dtype == torch.float64 for dtype, _ in groups)
         alpha = _host_step_size(float(learning_rate), t, beta_1, beta_2, wide)
         fused = _FusedHostAdam(alpha, t, beta_1, beta_2, epsilon)
     else:
@@ -158,11 +158,6 @@ class _FusedHostAdam:
             amsgrad=False,
             maximize=False,
         )
-
-
-def _members(groups):
-    for members in groups.values():
-        yield from members
 
 
 def _host_step_size(learning_rate, t, beta_1, beta_2, wide):
