@@ -189,6 +189,36 @@ def test_whole_list_adam_matches_the_per_variable_rule(dtype):
         np.testing.assert_allclose(fused, generic, rtol=tolerance, atol=tolerance)
 
 
+@requires_training
+def test_adam_training_a_large_model_matches_keras():
+    # Past 50,000 parameters TensorFlow runs Adam's update as one XLA-compiled function inside
+    # the step (PyTorch: a fused kernel; JAX: one program anyway): still Keras's arithmetic.
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(64, 200)).astype("float32")
+    y = rng.integers(0, 3, size=(64,))
+    weights = [
+        rng.normal(size=(200, 256)).astype("float32") * 0.05,
+        np.zeros(256, "float32"),
+        rng.normal(size=(256, 3)).astype("float32") * 0.05,
+        np.zeros(3, "float32"),
+    ]
+    trained = []
+    for lib in (lamina, keras):
+        model = lib.Sequential(
+            [lib.Input((200,)), lib.layers.Dense(256, activation="relu"), lib.layers.Dense(3)]
+        )
+        model.set_weights(weights)
+        model.compile(
+            optimizer=lib.optimizers.Adam(0.01),
+            loss=lib.losses.SparseCategoricalCrossentropy(from_logits=True),
+        )
+        model.fit(x, y, batch_size=16, epochs=3, shuffle=False, verbose=0)
+        trained.append(model.get_weights())
+    assert sum(w.size for w in weights) > 50_000
+    for ours, theirs in zip(*trained):
+        np.testing.assert_allclose(to_numpy(ours), theirs, rtol=1e-5, atol=5e-6)
+
+
 def test_none_gradients_are_skipped():
     opt = optimizers.SGD(learning_rate=0.1)
     w = lamina.Variable(W0.copy(), name="w")

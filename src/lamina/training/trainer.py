@@ -16,6 +16,7 @@ import numpy as np
 from lamina import backend, ops
 from lamina.backend import active
 from lamina.training import data as data_module
+from lamina.training.batch_groups import batch_at, group_batches
 from lamina.training.compile_utils import (
     CompileLoss,
     CompileMetrics,
@@ -253,25 +254,30 @@ class Trainer(DistributedFitMixin):
                 out.append(v)
         return out
 
-    def _make_function(self, kind, n):
-        """A compiled function running ``n`` steps of ``kind`` on a tuple of ``n`` batches."""
+    def _make_function(self, kind, n, stacked=False):
+        """A compiled function running ``n`` steps of ``kind`` on a tuple of ``n`` batches, or
+        with ``stacked`` on one batch of arrays with a leading axis of ``n`` (see
+        `batch_groups`)."""
         runner = self._dist_runner
-        key = (kind, n) if runner is None else (kind, n, runner)
+        key = (kind, n, stacked) if runner is None else (kind, n, stacked, runner)
         if key in self._step_cache:
             return self._step_cache[key]
         step = {"train": self.train_step, "test": self.test_step, "predict": self.predict_step}[
             kind
         ]
 
+        def each(data):
+            return (batch_at(data, i) for i in range(n)) if stacked else data
+
         if kind == "predict":
 
-            def multi_step(batches):
-                return tuple(step(b) for b in batches)
+            def multi_step(data):
+                return tuple(step(b) for b in each(data))
         else:
 
-            def multi_step(batches):
+            def multi_step(data):
                 logs = None
-                for b in batches:
+                for b in each(data):
                     logs = step(b)
                 return logs
 
@@ -336,25 +342,16 @@ class Trainer(DistributedFitMixin):
         return tree.map_structure(convert, batch)
 
     def _batches(self, adapter, n, skip=0):
-        """Groups of up to ``n`` converted batches; yields (first_step_index, group). The first
-        ``skip`` batches are drawn but not used (a resumed run continues mid-epoch)."""
-        group, start = [], skip
-        convert = self._to_backend
+        """`BatchGroup`s of up to ``n`` converted batches; yields (first_step_index, group).
+        The first ``skip`` batches are drawn but not used (a resumed run continues mid-epoch)."""
         runner = self._dist_runner
-        if runner is not None:  # the distribution places batches (e.g. split over devices)
+        if runner is None:
+            return group_batches(adapter, n, self._to_backend, skip)
 
-            def convert(batch):
-                return runner.to_backend(batch, self._to_backend)
+        def convert(batch):  # the distribution places batches (e.g. split over devices)
+            return runner.to_backend(batch, self._to_backend)
 
-        for i, batch in enumerate(adapter.epoch()):
-            if i < skip:
-                continue
-            group.append(convert(batch))
-            if len(group) == n:
-                yield start, tuple(group)
-                group, start = [], i + 1
-        if group:
-            yield start, tuple(group)
+        return group_batches(adapter, n, convert, skip, stack=False)
 
     # fit / evaluate / predict ---------------------------------------------------------------
     def fit(
@@ -430,11 +427,11 @@ class Trainer(DistributedFitMixin):
                 steps_done, step_logs = skip, None
                 for start, group in self._batches(adapter, n, skip):
                     if start == skip and epoch == start_epoch:
-                        self._prepare(group[0], "train")
+                        self._prepare(group.first, "train")
                     callback_list.on_train_batch_begin(start)
-                    fn = self._make_function("train", len(group))
-                    step_logs = fn(group)
-                    steps_done = start + len(group)
+                    fn = self._make_function("train", group.size, group.stacked)
+                    step_logs = fn(group.data)
+                    steps_done = start + group.size
                     callback_list.on_train_batch_end(steps_done - 1, step_logs)
                     if self.stop_training:
                         break
@@ -470,11 +467,11 @@ class Trainer(DistributedFitMixin):
         prepared = False
         for start, group in self._batches(adapter, n):
             if not prepared:
-                self._prepare(group[0], "test")
+                self._prepare(group.first, "test")
                 prepared = True
             callback_list.on_test_batch_begin(start)
-            logs = self._make_function("test", len(group))(group)
-            callback_list.on_test_batch_end(start + len(group) - 1, logs)
+            logs = self._make_function("test", group.size, group.stacked)(group.data)
+            callback_list.on_test_batch_end(start + group.size - 1, logs)
         if logs is None:
             raise ValueError("The evaluation data produced no batches.")
         self._sync_distributed_metrics()
@@ -544,16 +541,16 @@ class Trainer(DistributedFitMixin):
         try:
             for start, group in self._batches(adapter, self.steps_per_execution):
                 if not prepared:
-                    self._prepare(group[0], "predict")
+                    self._prepare(group.first, "predict")
                     prepared = True
                 callback_list.on_predict_batch_begin(start)
-                results = self._make_function("predict", len(group))(group)
+                results = self._make_function("predict", group.size, group.stacked)(group.data)
                 # The previous group's outputs are copied to the host only now, after this
                 # group was dispatched: a backend that computes asynchronously (JAX) then
                 # overlaps the copy and the next batch's preparation with this computation.
                 outputs += [tree.map_structure(backend.convert_to_numpy, r) for r in pending]
                 pending = results
-                callback_list.on_predict_batch_end(start + len(group) - 1)
+                callback_list.on_predict_batch_end(start + group.size - 1)
             outputs += [tree.map_structure(backend.convert_to_numpy, r) for r in pending]
         finally:
             self._end_distributed(runner, previous_runner)
