@@ -28,6 +28,7 @@ def test_derivatives_equal_xla_convolution(nd, channels, strides, dilation, padd
     import jax
     import jax.numpy as jnp
 
+    from lamina.backend.common import nn_arguments
     from lamina.backend.jax import conv_products
     from lamina.backend.jax import nn as jax_nn
 
@@ -37,7 +38,7 @@ def test_derivatives_equal_xla_convolution(nd, channels, strides, dilation, padd
     kernel = jnp.asarray(rng.normal(size=(*(3,) * nd, channels, 4)), jnp.float32)
     assert conv_products.applies(x, kernel, 1, "channels_last")
     if padding == "same":
-        pads = [jax_nn._same_pads(s, 3, strides, dilation) for s in spatial]
+        pads = [nn_arguments.same_pads(s, 3, strides, dilation) for s in spatial]
     else:
         pads = [(0, 0)] * nd
     letters = "DHW"[-nd:]

@@ -30,8 +30,10 @@ def test_full_groups_are_stacked_and_a_short_last_group_is_not():
 
 
 def test_nested_inputs_and_missing_targets_stack_leaf_by_leaf():
-    batches = [({"a": np.full((2, 1), i), "b": np.zeros((2, 3))}, None, np.ones(2)) for i in range(3)]
-    (_, group), = group_batches(IterableDataAdapter(batches), 3, _identity)
+    batches = [
+        ({"a": np.full((2, 1), i), "b": np.zeros((2, 3))}, None, np.ones(2)) for i in range(3)
+    ]
+    ((_, group),) = group_batches(IterableDataAdapter(batches), 3, _identity)
     assert group.stacked
     x, y, sw = group.data
     assert y is None and sw.shape == (3, 2)
@@ -44,9 +46,9 @@ def test_one_step_per_call_and_unstackable_batches_stay_tuples():
     groups = [g for _, g in group_batches(ArrayDataAdapter(x, batch_size=2), 1, _identity)]
     assert len(groups) == 4 and not any(g.stacked for g in groups)
     ragged = [(np.zeros((2, 3)),), (np.zeros((2, 4)),)]
-    (_, group), = group_batches(IterableDataAdapter(ragged), 2, _identity)
+    ((_, group),) = group_batches(IterableDataAdapter(ragged), 2, _identity)
     assert not group.stacked and len(group.data) == 2
-    (_, group), = group_batches(IterableDataAdapter(ragged), 2, _identity, stack=False)
+    ((_, group),) = group_batches(IterableDataAdapter(ragged), 2, _identity, stack=False)
     assert not group.stacked
 
 
@@ -75,7 +77,9 @@ def test_fit_evaluate_predict_agree_with_and_without_stacked_groups(shuffle):
             steps_per_execution=spe,
         )
         lamina.utils.set_random_seed(7)  # the same shuffled order for both
-        history = model.fit(x, y, sample_weight=sw, batch_size=16, epochs=2, shuffle=shuffle, verbose=0)
+        history = model.fit(
+            x, y, sample_weight=sw, batch_size=16, epochs=2, shuffle=shuffle, verbose=0
+        )
         evaluated = model.evaluate(x, y, batch_size=16, verbose=0)
         predicted = model.predict(x, batch_size=16, verbose=0)
         results.append((history.history["loss"], evaluated, predicted))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from lamina import layers
+from lamina.backend.common.nn_arguments import same_pads
 from lamina.export.onnx_layers import activation, check_activation, weight
 
 INT64_MAX = np.iinfo(np.int64).max
@@ -34,13 +35,6 @@ def _spatial(spec, data_format):
     return shape[1:-1] if data_format == "channels_last" else shape[2:]
 
 
-def _same_pads(size, kernel, stride, dilation=1):
-    effective = (kernel - 1) * dilation + 1
-    out = -(-size // stride)
-    total = max((out - 1) * stride + effective - size, 0)
-    return total // 2, total - total // 2
-
-
 def _window_attrs(spec, data_format, kernel, strides, padding, dilation=None):
     """``pads`` or ``auto_pad`` attributes of a convolution or pooling window."""
     nd = len(kernel)
@@ -50,7 +44,7 @@ def _window_attrs(spec, data_format, kernel, strides, padding, dilation=None):
     sizes = _spatial(spec, data_format)
     if None in sizes:
         return {"auto_pad": "SAME_UPPER"}
-    pairs = [_same_pads(s, k, st, d) for s, k, st, d in zip(sizes, kernel, strides, dilation)]
+    pairs = [same_pads(s, k, st, d) for s, k, st, d in zip(sizes, kernel, strides, dilation)]
     return {"pads": [p[0] for p in pairs] + [p[1] for p in pairs]}
 
 

@@ -7,6 +7,7 @@ from lamina.layers.activations import *
 from lamina.layers.attention import *
 from lamina.layers.base import Layer
 from lamina.layers.conv import *
+from lamina.layers.conv_depthwise import *
 from lamina.layers.core import *
 from lamina.layers.input_layer import Input, InputLayer
 from lamina.layers.input_spec import InputSpec

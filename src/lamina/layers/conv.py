@@ -1,4 +1,5 @@
-"""Convolution layers: `Conv1D/2D/3D`, their transposes, separable and depthwise convolutions.
+"""Convolution layers: `Conv1D/2D/3D` and their transposes (depthwise and separable ones are in
+`conv_depthwise`, the argument checks they share with pooling in `arguments`).
 
 Every layer here validates its arguments in ``__init__``, creates its weights in ``build`` with
 Keras 3's names, shapes and order (``kernel``, ``bias``; ``depthwise_kernel``,
@@ -9,9 +10,19 @@ activation. Layouts are the op's business: a layer passes ``data_format`` and ne
 
 from __future__ import annotations
 
-import numpy as np
-
-from lamina import config, constraints, initializers, ops, regularizers
+from lamina import config, ops
+from lamina.layers.arguments import (
+    add_weight_from_arguments,
+    check_rank,
+    conv_output_length,
+    int_tuple,
+    positive_int,
+    spatial_dims,
+    standardize_padding,
+    transpose_output_length,
+    weight_arguments,
+    with_spatial,
+)
 from lamina.layers.base import Layer
 from lamina.layers.input_spec import InputSpec
 
@@ -28,127 +39,7 @@ __all__ = [
     "Convolution2DTranspose",
     "Convolution3D",
     "Convolution3DTranspose",
-    "DepthwiseConv1D",
-    "DepthwiseConv2D",
-    "SeparableConv1D",
-    "SeparableConv2D",
-    "SeparableConvolution1D",
-    "SeparableConvolution2D",
 ]
-
-
-# ----------------------------------------------------------------------------------------
-# Argument helpers (also used by the pooling and spatial layers).
-
-
-def _is_int(value) -> bool:
-    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
-
-
-def int_tuple(value, n, name, owner, allow_zero=False) -> tuple:
-    """``value`` (an int or ``n`` ints) as a tuple of ``n`` Python ints, or a clear error."""
-    if _is_int(value):
-        result = (int(value),) * n
-    elif isinstance(value, (list, tuple)) and len(value) == n and all(map(_is_int, value)):
-        result = tuple(int(v) for v in value)
-    else:
-        raise ValueError(
-            f"{owner}: `{name}` must be an int or a tuple of {n} int{'s' * (n > 1)}. "
-            f"Received: {name}={value!r}"
-        )
-    low = 0 if allow_zero else 1
-    if any(v < low for v in result):
-        kind = "non-negative" if allow_zero else "positive"
-        raise ValueError(f"{owner}: `{name}` values must be {kind}. Received: {name}={value!r}")
-    return result
-
-
-def positive_int(value, name, owner) -> int:
-    if not _is_int(value) or value <= 0:
-        raise ValueError(
-            f"{owner}: `{name}` must be a positive integer. Received: {name}={value!r}"
-        )
-    return int(value)
-
-
-def standardize_padding(value, owner, allow_causal=False) -> str:
-    allowed = ("valid", "same", "causal") if allow_causal else ("valid", "same")
-    padding = value.lower() if isinstance(value, str) else value
-    if padding not in allowed:
-        raise ValueError(
-            f"{owner}: `padding` must be one of {', '.join(repr(a) for a in allowed)} "
-            f"(any case). Received: padding={value!r}"
-        )
-    return padding
-
-
-def weight_arguments(*prefixes) -> tuple:
-    """``(name, module)`` of the ``<prefix>_initializer``, ``<prefix>_regularizer`` and
-    ``<prefix>_constraint`` arguments of the weights ``prefixes``, in Keras's config order
-    (the initializers, then the regularizers, then the constraints)."""
-    kinds = (
-        ("initializer", initializers),
-        ("regularizer", regularizers),
-        ("constraint", constraints),
-    )
-    return tuple((f"{p}_{kind}", module) for kind, module in kinds for p in prefixes)
-
-
-def add_weight_from_arguments(layer, name, shape, prefix, initializer=None):
-    """``layer.add_weight`` with the layer's ``<prefix>_initializer`` (unless ``initializer``
-    is given), ``<prefix>_regularizer`` and ``<prefix>_constraint``."""
-    if initializer is None:
-        initializer = getattr(layer, f"{prefix}_initializer")
-    return layer.add_weight(
-        name=name,
-        shape=shape,
-        initializer=initializer,
-        regularizer=getattr(layer, f"{prefix}_regularizer"),
-        constraint=getattr(layer, f"{prefix}_constraint"),
-    )
-
-
-def conv_output_length(size, kernel, stride, padding, dilation=1):
-    """Output length of a convolution or pooling window along one axis (None stays None)."""
-    if size is None:
-        return None
-    if padding in ("same", "causal"):
-        return (size + stride - 1) // stride
-    return (size - (kernel - 1) * dilation - 1) // stride + 1
-
-
-def transpose_output_length(size, kernel, stride, padding, output_padding, dilation=1):
-    """Output length of a transposed convolution along one axis (Keras's rule)."""
-    if size is None:
-        return None
-    effective = (kernel - 1) * dilation + 1
-    if output_padding is None:
-        if padding == "valid":
-            return size * stride + max(effective - stride, 0)
-        return size * stride
-    pad = effective // 2 if padding == "same" else 0
-    return (size - 1) * stride + effective - 2 * pad + output_padding
-
-
-def spatial_dims(input_shape, data_format):
-    return tuple(input_shape[1:-1] if data_format == "channels_last" else input_shape[2:])
-
-
-def with_spatial(input_shape, spatial, channels, data_format):
-    if data_format == "channels_last":
-        return (input_shape[0], *spatial, channels)
-    return (input_shape[0], channels, *spatial)
-
-
-def check_rank(input_shape, rank, owner, layout=None) -> tuple:
-    """``input_shape`` as a tuple, or an error when its rank is not ``rank``."""
-    input_shape = tuple(input_shape)
-    if len(input_shape) != rank:
-        detail = f" (batch, {layout})" if layout else ""
-        raise ValueError(
-            f"{owner} expects inputs of rank {rank}{detail}. Received input_shape={input_shape}"
-        )
-    return input_shape
 
 
 # The spatial axes' names in docstrings, by rank.
@@ -619,192 +510,6 @@ class Conv3DTranspose(_ConvTranspose):
         self._init_arguments(locals())
 
 
-# ----------------------------------------------------------------------------------------
-# Depthwise and separable convolutions.
-
-
-class _DepthwiseConv(_BaseConv):
-    _int_args = ("depth_multiplier",)
-    _kernels = ("depthwise",)
-
-    def __init__(
-        self,
-        kernel_size,
-        strides=1,
-        padding="valid",
-        depth_multiplier=1,
-        data_format=None,
-        dilation_rate=1,
-        activation=None,
-        use_bias=True,
-        depthwise_initializer="glorot_uniform",
-        bias_initializer="zeros",
-        depthwise_regularizer=None,
-        bias_regularizer=None,
-        activity_regularizer=None,
-        depthwise_constraint=None,
-        bias_constraint=None,
-        **kwargs,
-    ):
-        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
-        self._init_arguments(locals())
-
-    def _add_kernels(self, channels):
-        # Keras 3 names the depthwise layer's kernel "kernel".
-        shape = (*self.kernel_size, channels, self.depth_multiplier)
-        self.kernel = add_weight_from_arguments(self, "kernel", shape, "depthwise")
-        return channels * self.depth_multiplier
-
-    def call(self, inputs):
-        x = ops.depthwise_conv(
-            inputs,
-            self.kernel,
-            strides=self.strides,
-            padding=self.padding,
-            data_format=self.data_format,
-            dilation_rate=self.dilation_rate,
-        )
-        return self._bias_and_activation(x)
-
-    def compute_output_shape(self, input_shape):
-        channels = input_shape[self._channel_axis] if len(input_shape) == self._rank + 2 else None
-        out_channels = None if channels is None else channels * self.depth_multiplier
-        return self._conv_output_shape(input_shape, out_channels)
-
-
-_DEPTHWISE_DOC = """{n}D depthwise convolution: each input channel is convolved with its own
-    ``depth_multiplier`` filters; channels are not mixed.
-
-    Args:
-        kernel_size: int or tuple of {n} ints.
-        strides: int or tuple of {n} ints (default 1).
-        padding: "valid" or "same" (any case).
-        depth_multiplier: output channels per input channel.
-        data_format: "channels_last" or "channels_first"; default from the config.
-        dilation_rate: int or tuple of {n} ints.
-        activation, use_bias: as in `Conv{n}D`.
-        depthwise_initializer, depthwise_regularizer, depthwise_constraint: for the kernel
-            (weight ``kernel`` of shape ``kernel_size + (channels, depth_multiplier)``).
-        bias_initializer, bias_regularizer, activity_regularizer, bias_constraint: as in
-            `Conv{n}D`.
-
-    Input shape:
-        (batch, {spatial}, channels) or (batch, channels, {spatial}).
-
-    Output shape:
-        (batch, {new_spatial}, channels * depth_multiplier), or channels first.
-
-    Example:
-        >>> x = np.ones({example_in}, "float32")
-        >>> print(lamina.layers.DepthwiseConv{n}D(3, depth_multiplier=2)(x).shape)
-        {example_out}
-"""
-
-
-class DepthwiseConv1D(_DepthwiseConv):
-    _rank = 1
-    __doc__ = _doc(_DEPTHWISE_DOC, 1, "(2, 10, 4)", "(2, 8, 8)")
-
-
-class DepthwiseConv2D(_DepthwiseConv):
-    _rank = 2
-    __doc__ = _doc(_DEPTHWISE_DOC, 2, "(2, 10, 10, 4)", "(2, 8, 8, 8)")
-
-
-class _SeparableConv(_BaseConv):
-    _int_args = ("filters", "depth_multiplier")
-    _kernels = ("depthwise", "pointwise")
-
-    def __init__(
-        self,
-        filters,
-        kernel_size,
-        strides=1,
-        padding="valid",
-        data_format=None,
-        dilation_rate=1,
-        depth_multiplier=1,
-        activation=None,
-        use_bias=True,
-        depthwise_initializer="glorot_uniform",
-        pointwise_initializer="glorot_uniform",
-        bias_initializer="zeros",
-        depthwise_regularizer=None,
-        pointwise_regularizer=None,
-        bias_regularizer=None,
-        activity_regularizer=None,
-        depthwise_constraint=None,
-        pointwise_constraint=None,
-        bias_constraint=None,
-        **kwargs,
-    ):
-        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
-        self._init_arguments(locals())
-
-    def _add_kernels(self, channels):
-        depthwise = (*self.kernel_size, channels, self.depth_multiplier)
-        pointwise = (1,) * self._rank + (channels * self.depth_multiplier, self.filters)
-        self.depthwise_kernel = add_weight_from_arguments(
-            self, "depthwise_kernel", depthwise, "depthwise"
-        )
-        self.pointwise_kernel = add_weight_from_arguments(
-            self, "pointwise_kernel", pointwise, "pointwise"
-        )
-        return self.filters
-
-    def call(self, inputs):
-        x = ops.separable_conv(
-            inputs,
-            self.depthwise_kernel,
-            self.pointwise_kernel,
-            strides=self.strides,
-            padding=self.padding,
-            data_format=self.data_format,
-            dilation_rate=self.dilation_rate,
-        )
-        return self._bias_and_activation(x)
-
-
-_SEPARABLE_DOC = """{n}D separable convolution: a depthwise convolution (each channel on its
-    own) followed by a pointwise (1x1) convolution that mixes channels.
-
-    Args:
-        filters: number of output channels.
-        kernel_size: int or tuple of {n} ints.
-        strides: int or tuple of {n} ints (default 1).
-        padding: "valid" or "same" (any case).
-        data_format: "channels_last" or "channels_first"; default from the config.
-        dilation_rate: int or tuple of {n} ints.
-        depth_multiplier: depthwise output channels per input channel.
-        activation, use_bias: as in `Conv{n}D`.
-        depthwise_initializer, pointwise_initializer, bias_initializer: initializers of the
-            weights ``depthwise_kernel``, ``pointwise_kernel`` and ``bias``.
-        depthwise_regularizer, pointwise_regularizer, bias_regularizer, activity_regularizer,
-            depthwise_constraint, pointwise_constraint, bias_constraint: optional.
-
-    Input shape:
-        (batch, {spatial}, channels) or (batch, channels, {spatial}).
-
-    Output shape:
-        (batch, {new_spatial}, filters) or (batch, filters, {new_spatial}).
-
-    Example:
-        >>> x = np.ones({example_in}, "float32")
-        >>> print(lamina.layers.SeparableConv{n}D(8, 3)(x).shape)
-        {example_out}
-"""
-
-
-class SeparableConv1D(_SeparableConv):
-    _rank = 1
-    __doc__ = _doc(_SEPARABLE_DOC, 1, "(2, 10, 4)", "(2, 8, 8)")
-
-
-class SeparableConv2D(_SeparableConv):
-    _rank = 2
-    __doc__ = _doc(_SEPARABLE_DOC, 2, "(2, 10, 10, 4)", "(2, 8, 8, 8)")
-
-
 # Keras 3's aliases.
 Convolution1D = Conv1D
 Convolution2D = Conv2D
@@ -812,5 +517,3 @@ Convolution3D = Conv3D
 Convolution1DTranspose = Conv1DTranspose
 Convolution2DTranspose = Conv2DTranspose
 Convolution3DTranspose = Conv3DTranspose
-SeparableConvolution1D = SeparableConv1D
-SeparableConvolution2D = SeparableConv2D

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from lamina import config, initializers, ops
 from lamina.backend.common.keras_tensor import KerasTensor
+from lamina.layers.arguments import add_weight_from_arguments, weight_arguments
 from lamina.layers.base import Layer
-from lamina.layers.conv import add_weight_from_arguments, weight_arguments
 from lamina.layers.input_spec import InputSpec
 
 __all__ = ["BatchNormalization", "GroupNormalization", "LayerNormalization", "UnitNormalization"]

@@ -7,9 +7,7 @@ handling belongs to the op); their output shape is a formula, so symbolic calls 
 from __future__ import annotations
 
 from lamina import config, ops
-from lamina.layers.base import Layer
-from lamina.layers.conv import (
-    SPATIAL_NAMES,
+from lamina.layers.arguments import (
     check_rank,
     conv_output_length,
     int_tuple,
@@ -17,6 +15,8 @@ from lamina.layers.conv import (
     standardize_padding,
     with_spatial,
 )
+from lamina.layers.base import Layer
+from lamina.layers.conv import SPATIAL_NAMES
 from lamina.layers.input_spec import InputSpec
 
 __all__ = [

@@ -12,8 +12,8 @@ import numpy as np
 
 from lamina import backend, config, ops
 from lamina.backend.common import dtypes
+from lamina.layers.arguments import positive_int
 from lamina.layers.base import Layer
-from lamina.layers.conv import positive_int
 
 __all__ = ["CenterCrop", "Normalization", "Rescaling", "Resizing"]
 

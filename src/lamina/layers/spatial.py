@@ -10,8 +10,8 @@ import numpy as np
 
 from lamina import config, ops
 from lamina.backend.common import dtypes
+from lamina.layers.arguments import int_tuple, positive_int
 from lamina.layers.base import Layer
-from lamina.layers.conv import int_tuple, positive_int
 from lamina.layers.input_spec import InputSpec
 
 __all__ = [

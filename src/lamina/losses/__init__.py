@@ -5,29 +5,11 @@ from __future__ import annotations
 
 import inspect
 
-from lamina.losses.loss import Loss, reduce_weighted_values
-from lamina.losses.losses import (
+from lamina.losses.functions import (
     MAE,
     MAPE,
     MSE,
     MSLE,
-    BinaryCrossentropy,
-    BinaryFocalCrossentropy,
-    CategoricalCrossentropy,
-    CategoricalHinge,
-    CosineSimilarity,
-    Hinge,
-    Huber,
-    KLDivergence,
-    LogCosh,
-    LossFunctionWrapper,
-    MeanAbsoluteError,
-    MeanAbsolutePercentageError,
-    MeanSquaredError,
-    MeanSquaredLogarithmicError,
-    Poisson,
-    SparseCategoricalCrossentropy,
-    SquaredHinge,
     binary_crossentropy,
     binary_focal_crossentropy,
     categorical_crossentropy,
@@ -50,6 +32,26 @@ from lamina.losses.losses import (
     poisson,
     sparse_categorical_crossentropy,
     squared_hinge,
+)
+from lamina.losses.loss import Loss, reduce_weighted_values
+from lamina.losses.losses import (
+    BinaryCrossentropy,
+    BinaryFocalCrossentropy,
+    CategoricalCrossentropy,
+    CategoricalHinge,
+    CosineSimilarity,
+    Hinge,
+    Huber,
+    KLDivergence,
+    LogCosh,
+    LossFunctionWrapper,
+    MeanAbsoluteError,
+    MeanAbsolutePercentageError,
+    MeanSquaredError,
+    MeanSquaredLogarithmicError,
+    Poisson,
+    SparseCategoricalCrossentropy,
+    SquaredHinge,
 )
 
 ALL_OBJECTS = (

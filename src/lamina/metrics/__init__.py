@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import inspect
 
-from lamina.losses.losses import (
+from lamina.losses.functions import (
     binary_crossentropy,
     categorical_crossentropy,
     categorical_hinge,

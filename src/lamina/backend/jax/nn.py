@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-import functools
-import itertools
-
 import jax
 import jax.numpy as jnp
 import numpy as np
 
 from lamina import config
 from lamina.backend.common import dtypes
+from lamina.backend.common.nn_arguments import (
+    attention_dtypes,
+    attention_large_negative,
+    conv_args,
+    int_tuple,
+    same_pads,
+    transpose_pads,
+)
 from lamina.backend.jax import conv_products
 from lamina.backend.jax.core import convert_to_tensor
-from lamina.backend.numpy.nn import (
-    _conv_args,
-    _same_pads,
-    _transpose_pads,
-    _tuple,
-)
+from lamina.backend.jax.tiled_max_pool import tiled_max_pool
 
 
 def _float(x):
@@ -185,7 +185,7 @@ def _spatial(x, data_format):
 def _conv(inputs, kernel, strides, padding, data_format, dilation_rate, groups=None):
     x, kernel = _result_float(convert_to_tensor(inputs), convert_to_tensor(kernel))
     nd = x.ndim - 2
-    strides, padding, data_format, dilation = _conv_args(
+    strides, padding, data_format, dilation = conv_args(
         nd, strides, padding, data_format, dilation_rate
     )
     channels = x.shape[-1] if data_format == "channels_last" else x.shape[1]
@@ -193,7 +193,7 @@ def _conv(inputs, kernel, strides, padding, data_format, dilation_rate, groups=N
         groups = channels // kernel.shape[-2]
     sizes = _spatial(x, data_format)
     if padding == "same":
-        pads = [_same_pads(sizes[i], kernel.shape[i], strides[i], dilation[i]) for i in range(nd)]
+        pads = [same_pads(sizes[i], kernel.shape[i], strides[i], dilation[i]) for i in range(nd)]
     else:
         pads = [(0, 0)] * nd
     if conv_products.applies(x, kernel, groups, data_format):
@@ -246,15 +246,15 @@ def conv_transpose(
 ):
     x, kernel = _result_float(convert_to_tensor(inputs), convert_to_tensor(kernel))
     nd = x.ndim - 2
-    strides, padding, data_format, dilation = _conv_args(
+    strides, padding, data_format, dilation = conv_args(
         nd, strides, padding, data_format, dilation_rate
     )
-    out_pad = None if output_padding is None else _tuple(output_padding, nd, "output_padding")
+    out_pad = None if output_padding is None else int_tuple(output_padding, nd, "output_padding")
     sizes = _spatial(x, data_format)
     pads = []
     for i in range(nd):
         op = None if out_pad is None else out_pad[i]
-        lo, hi, _ = _transpose_pads(sizes[i], kernel.shape[i], strides[i], padding, op, dilation[i])
+        lo, hi, _ = transpose_pads(sizes[i], kernel.shape[i], strides[i], padding, op, dilation[i])
         pads.append((lo, hi))
     # The transposed conv is a conv of the stride-dilated input with the flipped kernel.
     flipped = jnp.swapaxes(jnp.flip(kernel, axis=tuple(range(nd))), -1, -2)
@@ -272,12 +272,12 @@ def conv_transpose(
 def _pool(inputs, pool_size, strides, padding, data_format, kind):
     x = convert_to_tensor(inputs)
     nd = x.ndim - 2
-    pool_size = _tuple(pool_size, nd, "pool_size")
+    pool_size = int_tuple(pool_size, nd, "pool_size")
     strides = pool_size if strides is None else strides
-    strides, padding, data_format, _ = _conv_args(nd, strides, padding, data_format, 1)
+    strides, padding, data_format, _ = conv_args(nd, strides, padding, data_format, 1)
     sizes = _spatial(x, data_format)
     if padding == "same":
-        pads = [_same_pads(sizes[i], pool_size[i], strides[i]) for i in range(nd)]
+        pads = [same_pads(sizes[i], pool_size[i], strides[i]) for i in range(nd)]
     else:
         pads = [(0, 0)] * nd
     if data_format == "channels_last":
@@ -287,7 +287,7 @@ def _pool(inputs, pool_size, strides, padding, data_format, kind):
     if kind == "max" and padding == "valid" and tuple(strides) == tuple(pool_size):
         # Non-overlapping windows: XLA's window reduction forward, and a reshape-based
         # gradient that XLA on CPU runs several times faster than select-and-scatter.
-        return _max_pool_by_reshape(x, pool_size, data_format)
+        return tiled_max_pool(x, tuple(pool_size), 1 if data_format == "channels_last" else 2)
     if kind == "max":
         if jnp.issubdtype(x.dtype, jnp.floating):
             init = -jnp.inf
@@ -307,76 +307,6 @@ def _pool(inputs, pool_size, strides, padding, data_format, kind):
         ones, np.zeros((), x.dtype), jax.lax.add, window, step, full_pads
     )
     return total / counts
-
-
-def _max_pool_by_reshape(x, pool_size, data_format):
-    first = 1 if data_format == "channels_last" else 2
-    return _tiled_max_pool(x, tuple(pool_size), first)
-
-
-def _kept(x, pool_size, first):
-    """``x`` without the trailing rows that no window covers ("valid" pooling drops them)."""
-    index = [slice(None)] * x.ndim
-    for i, p in enumerate(pool_size):
-        index[first + i] = slice(0, x.shape[first + i] // p * p)
-    return x[tuple(index)]
-
-
-def _blocks(x, pool_size, first):
-    """``x`` reshaped so that each pooling window has its own axes (the odd ones)."""
-    nd = len(pool_size)
-    shape = list(x.shape[:first])
-    for k, p in zip(x.shape[first : first + nd], pool_size):
-        shape += [k // p, p]
-    shape += list(x.shape[first + nd :])
-    return x.reshape(shape), tuple(first + 2 * i + 1 for i in range(nd))
-
-
-@functools.partial(jax.custom_vjp, nondiff_argnums=(1, 2))
-def _tiled_max_pool(x, pool_size, first):
-    # Windows as large as their strides. Forward: XLA's window reduction on ``x`` as it is
-    # (no slicing before it, so XLA fuses it with the layers around it). Its gradient
-    # (select-and-scatter) is several times slower on CPU than the one below.
-    window = [1] * x.ndim
-    for i, p in enumerate(pool_size):
-        window[first + i] = p
-    # A Python scalar, not an array: it stays a literal in the custom-VJP function's jaxpr.
-    # (An array becomes an argument of that function, and a reduce-window whose initial
-    # value is not a constant misses XLA's fast pooling code: 2x slower on CPU.)
-    if jnp.issubdtype(x.dtype, jnp.floating):
-        init = -float("inf")
-    else:  # (integer pooling is rare: an array of the exact dtype, as reduce_window needs)
-        init = np.array(jnp.iinfo(x.dtype).min, x.dtype)
-    return jax.lax.reduce_window(x, init, jax.lax.max, tuple(window), tuple(window), "VALID")
-
-
-def _tiled_max_pool_forward(x, pool_size, first):
-    y = _tiled_max_pool(x, pool_size, first)
-    return y, (x, y)
-
-
-def _tiled_max_pool_backward(pool_size, first, residuals, g):
-    # The gradient of a max: to the window's maxima, shared equally among ties (as jnp.max).
-    x, y = residuals
-    kept = _kept(x, pool_size, first)
-    # How many elements of each window hold its maximum, from strided views (one per window
-    # offset, each the size of ``y``): XLA runs this 3x faster than a sum over window axes.
-    count = None
-    for offset in itertools.product(*(range(p) for p in pool_size)):
-        index = [slice(None)] * x.ndim
-        for i, (o, p) in enumerate(zip(offset, pool_size)):
-            index[first + i] = slice(o, None, p)
-        hits = (kept[tuple(index)] == y).astype(g.dtype)
-        count = hits if count is None else count + hits
-    blocks, axes = _blocks(kept, pool_size, first)
-    share = jnp.expand_dims(g / count, axes)
-    grad = jnp.where(blocks == jnp.expand_dims(y, axes), share, 0).reshape(kept.shape)
-    if kept.shape != x.shape:  # rows no window covered get no gradient
-        grad = jnp.pad(grad, [(0, a - b) for a, b in zip(x.shape, kept.shape)])
-    return (grad,)
-
-
-_tiled_max_pool.defvjp(_tiled_max_pool_forward, _tiled_max_pool_backward)
 
 
 def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
@@ -567,10 +497,8 @@ def dot_product_attention(
     flash_attention=None,
     attn_logits_soft_cap=None,
 ):
-    from lamina.backend.numpy.nn import _attention_dtypes, _attention_large_negative
-
     query, key, value = convert_to_tensor(query), convert_to_tensor(key), convert_to_tensor(value)
-    compute, logits_dtype = _attention_dtypes(query.dtype, key.dtype, value.dtype)
+    compute, logits_dtype = attention_dtypes(query.dtype, key.dtype, value.dtype)
     jnp_compute = dtypes.to_numpy_dtype(compute)
     query, key, value = (t.astype(jnp_compute) for t in (query, key, value))
     if bias is not None:
@@ -610,7 +538,7 @@ def dot_product_attention(
         causal = jnp.tril(jnp.ones((t, s), dtype=bool))
         keep = causal if keep is None else jnp.logical_and(keep, causal)
     if keep is not None:
-        negative = jnp.asarray(_attention_large_negative(logits_dtype), jnp_logits)
+        negative = jnp.asarray(attention_large_negative(logits_dtype), jnp_logits)
         logits = jnp.where(keep, logits, negative)
     probs = jax.nn.softmax(logits, axis=-1).astype(jnp_compute)
     return jnp.einsum("bnts,bsnh->btnh", probs, value)

@@ -1,8 +1,7 @@
 """nn ops on NumPy arrays: activations, convolution, pooling, normalization, losses.
 
-This is also the reference the symbolic shape inference runs, and it holds the small
-backend-independent helpers (argument normalization, TF-style padding arithmetic) that the
-other backends import, so that every backend pads a ``"same"`` convolution identically.
+This is also the reference the symbolic shape inference runs. The argument and padding
+arithmetic every backend shares is in `lamina.backend.common.nn_arguments`.
 """
 
 from __future__ import annotations
@@ -12,79 +11,15 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from lamina import config
 from lamina.backend.common import dtypes
+from lamina.backend.common.nn_arguments import (
+    attention_dtypes,
+    attention_large_negative,
+    conv_args,
+    int_tuple,
+    same_pads,
+    transpose_pads,
+)
 from lamina.backend.numpy.core import convert_to_tensor
-
-# ----------------------------------------------------------------------------------------
-# Helpers shared with the other backends (pure Python, no framework).
-
-
-def _tuple(value, n, name="argument"):
-    """An int or a sequence as a tuple of ``n`` ints."""
-    if isinstance(value, (int, np.integer)):
-        return (int(value),) * n
-    value = tuple(int(v) for v in value)
-    if len(value) == 1 and n > 1:
-        return value * n
-    if len(value) != n:
-        raise ValueError(f"`{name}` must have {n} values. Received: {name}={value}")
-    return value
-
-
-def _conv_args(nd, strides, padding, data_format, dilation_rate):
-    """Canonical (strides, padding, data_format, dilation) for an ``nd``-D conv or pool."""
-    return (
-        _tuple(strides, nd, "strides"),
-        str(padding).lower(),
-        config.standardize_data_format(data_format),
-        _tuple(dilation_rate, nd, "dilation_rate"),
-    )
-
-
-def _same_pads(size, kernel, stride, dilation=1):
-    """TensorFlow's ``"same"`` padding of one axis: (before, after), more after when odd."""
-    effective = (kernel - 1) * dilation + 1
-    out = -(-size // stride)
-    total = max((out - 1) * stride + effective - size, 0)
-    return total // 2, total - total // 2
-
-
-def _conv_output_length(size, kernel, stride, padding, dilation=1):
-    if size is None:
-        return None
-    effective = (kernel - 1) * dilation + 1
-    if padding == "same":
-        return -(-size // stride)
-    return max((size - effective) // stride + 1, 0)
-
-
-def _transpose_output_length(size, kernel, stride, padding, output_padding, dilation=1):
-    """Keras's output length for a transposed convolution along one axis."""
-    if size is None:
-        return None
-    effective = (kernel - 1) * dilation + 1
-    if output_padding is None:
-        if padding == "valid":
-            return size * stride + max(effective - stride, 0)
-        return size * stride
-    pad = effective // 2 if padding == "same" else 0
-    return (size - 1) * stride + effective - 2 * pad + output_padding
-
-
-def _transpose_pads(size, kernel, stride, padding, output_padding, dilation=1):
-    """(lo, hi) padding of the stride-dilated input for a transposed conv, and the output length.
-
-    A transposed conv is the gradient of the forward conv whose input has the output's length,
-    so its padding mirrors that forward conv's (TensorFlow's ``conv_transpose`` semantics).
-    """
-    effective = (kernel - 1) * dilation + 1
-    out = _transpose_output_length(size, kernel, stride, padding, output_padding, dilation)
-    if padding == "same":
-        total = max((size - 1) * stride + effective - out, 0)
-        lo = effective - 1 - total // 2
-    else:
-        lo = effective - 1
-    hi = out - (size - 1) * stride - 2 + effective - lo
-    return lo, hi, out
 
 
 def _to_channels_last(x, data_format):
@@ -314,7 +249,7 @@ def _conv(inputs, kernel, strides, padding, data_format, dilation_rate, groups=N
     kernel = convert_to_tensor(kernel)
     x, kernel = _result_float(x, kernel)
     nd = x.ndim - 2
-    strides, padding, data_format, dilation = _conv_args(
+    strides, padding, data_format, dilation = conv_args(
         nd, strides, padding, data_format, dilation_rate
     )
     x = _to_channels_last(x, data_format)
@@ -322,7 +257,7 @@ def _conv(inputs, kernel, strides, padding, data_format, dilation_rate, groups=N
         groups = x.shape[-1] // kernel.shape[-2]
     if padding == "same":
         pads = [
-            _same_pads(x.shape[i + 1], kernel.shape[i], strides[i], dilation[i]) for i in range(nd)
+            same_pads(x.shape[i + 1], kernel.shape[i], strides[i], dilation[i]) for i in range(nd)
         ]
     else:
         pads = [(0, 0)] * nd
@@ -367,15 +302,15 @@ def conv_transpose(
     kernel = convert_to_tensor(kernel)
     x, kernel = _result_float(x, kernel)
     nd = x.ndim - 2
-    strides, padding, data_format, dilation = _conv_args(
+    strides, padding, data_format, dilation = conv_args(
         nd, strides, padding, data_format, dilation_rate
     )
-    out_pad = None if output_padding is None else _tuple(output_padding, nd, "output_padding")
+    out_pad = None if output_padding is None else int_tuple(output_padding, nd, "output_padding")
     x = _to_channels_last(x, data_format)
     pads = []
     for i in range(nd):
         op = None if out_pad is None else out_pad[i]
-        lo, hi, _ = _transpose_pads(
+        lo, hi, _ = transpose_pads(
             x.shape[i + 1], kernel.shape[i], strides[i], padding, op, dilation[i]
         )
         pads.append((lo, hi))
@@ -395,13 +330,13 @@ def conv_transpose(
 def _pool(inputs, pool_size, strides, padding, data_format, kind):
     x = convert_to_tensor(inputs)
     nd = x.ndim - 2
-    pool_size = _tuple(pool_size, nd, "pool_size")
+    pool_size = int_tuple(pool_size, nd, "pool_size")
     strides = pool_size if strides is None else strides
-    strides, padding, data_format, _ = _conv_args(nd, strides, padding, data_format, 1)
+    strides, padding, data_format, _ = conv_args(nd, strides, padding, data_format, 1)
     x = _to_channels_last(x, data_format)
     axes = tuple(range(1, nd + 1))
     if padding == "same":
-        pads = [_same_pads(x.shape[i + 1], pool_size[i], strides[i]) for i in range(nd)]
+        pads = [same_pads(x.shape[i + 1], pool_size[i], strides[i]) for i in range(nd)]
     else:
         pads = [(0, 0)] * nd
     full_pads = [(0, 0), *pads, (0, 0)]
@@ -606,24 +541,6 @@ def psnr(x1, x2, max_val):
 # Attention.
 
 
-def _attention_dtypes(q_dtype, k_dtype, v_dtype):
-    """(compute dtype, logits dtype) of `dot_product_attention` for the inputs' dtypes (names)."""
-    compute = dtypes.result_type(
-        dtypes.standardize_dtype(q_dtype),
-        dtypes.standardize_dtype(k_dtype),
-        dtypes.standardize_dtype(v_dtype),
-    )
-    if not dtypes.is_float(compute):
-        compute = config.floatx()
-    logits = dtypes.result_type(compute, "float32")
-    return compute, logits
-
-
-def _attention_large_negative(dtype):
-    """The finite stand-in for -inf at masked logits (as Keras: 0.7 times the dtype's min)."""
-    return -0.7 * (65500.0 if dtypes.standardize_dtype(dtype) == "float16" else 3.38953e38)
-
-
 def dot_product_attention(
     query,
     key,
@@ -636,7 +553,7 @@ def dot_product_attention(
     attn_logits_soft_cap=None,
 ):
     query, key, value = convert_to_tensor(query), convert_to_tensor(key), convert_to_tensor(value)
-    compute, logits_dtype = _attention_dtypes(query.dtype, key.dtype, value.dtype)
+    compute, logits_dtype = attention_dtypes(query.dtype, key.dtype, value.dtype)
     np_compute = dtypes.to_numpy_dtype(compute)
     np_logits = dtypes.to_numpy_dtype(logits_dtype)
     groups = query.shape[2] // key.shape[2]
@@ -660,7 +577,7 @@ def dot_product_attention(
         causal = np.tril(np.ones((t, s), dtype=bool))
         keep = causal if keep is None else np.logical_and(keep, causal)
     if keep is not None:
-        logits = np.where(keep, logits, np_logits.type(_attention_large_negative(logits_dtype)))
+        logits = np.where(keep, logits, np_logits.type(attention_large_negative(logits_dtype)))
     logits = logits.astype(np.promote_types(np_logits, np.float32))
     logits = logits - np.max(logits, axis=-1, keepdims=True)
     probs = np.exp(logits)

@@ -12,13 +12,22 @@ import tensorflow as tf
 
 from lamina import config
 from lamina.backend.common import dtypes
-from lamina.backend.numpy.nn import (
-    _conv_args,
-    _same_pads,
-    _transpose_pads,
-    _tuple,
+from lamina.backend.common.nn_arguments import (
+    attention_dtypes,
+    attention_large_negative,
+    conv_args,
+    int_tuple,
+    same_pads,
+    transpose_pads,
 )
 from lamina.backend.tensorflow.core import convert_to_tensor, to_tf_dtype
+from lamina.backend.tensorflow.layouts import (
+    dilate,
+    from_channels_last,
+    pad_or_crop,
+    pad_spatial,
+    to_channels_last,
+)
 
 
 def _float(x):
@@ -179,29 +188,11 @@ def sparsemax(x, axis=-1):
 _TF_FORMAT = {1: "NWC", 2: "NHWC", 3: "NDHWC"}
 
 
-def _to_channels_last(x, data_format):
-    if data_format == "channels_first":
-        nd = x.shape.rank - 2
-        return tf.transpose(x, [0, *range(2, nd + 2), 1])
-    return x
-
-
-def _from_channels_last(x, data_format):
-    if data_format == "channels_first":
-        nd = x.shape.rank - 2
-        return tf.transpose(x, [0, nd + 1, *range(1, nd + 1)])
-    return x
-
-
 def _result_float(x, kernel):
     dtype = dtypes.result_type(
         dtypes.standardize_dtype(x.dtype), dtypes.standardize_dtype(kernel.dtype)
     )
     return convert_to_tensor(x, dtype), convert_to_tensor(kernel, dtype)
-
-
-def _pad(x, pads, value=0):
-    return tf.pad(x, [[0, 0], *[list(p) for p in pads], [0, 0]], constant_values=value)
 
 
 def _conv_channels_last(x, kernel, strides, padding, dilation, groups):
@@ -212,9 +203,9 @@ def _conv_channels_last(x, kernel, strides, padding, dilation, groups):
         # stride 1 and keep every stride-th output.
         if padding == "same":
             sizes = x.shape[1:-1]
-            x = _pad(
+            x = pad_spatial(
                 x,
-                [_same_pads(sizes[i], kernel.shape[i], strides[i], dilation[i]) for i in range(nd)],
+                [same_pads(sizes[i], kernel.shape[i], strides[i], dilation[i]) for i in range(nd)],
             )
         y = _conv_channels_last(x, kernel, (1,) * nd, "valid", dilation, groups)
         return y[(slice(None), *[slice(None, None, s) for s in strides], slice(None))]
@@ -237,22 +228,22 @@ def _conv_channels_last(x, kernel, strides, padding, dilation, groups):
 def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
     x, kernel = _result_float(convert_to_tensor(inputs), convert_to_tensor(kernel))
     nd = x.shape.rank - 2
-    strides, padding, data_format, dilation = _conv_args(
+    strides, padding, data_format, dilation = conv_args(
         nd, strides, padding, data_format, dilation_rate
     )
-    x = _to_channels_last(x, data_format)
+    x = to_channels_last(x, data_format)
     groups = x.shape[-1] // kernel.shape[-2]
     y = _conv_channels_last(x, kernel, strides, padding, dilation, groups)
-    return _from_channels_last(y, data_format)
+    return from_channels_last(y, data_format)
 
 
 def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
     x, kernel = _result_float(convert_to_tensor(inputs), convert_to_tensor(kernel))
     nd = x.shape.rank - 2
-    strides, padding, data_format, dilation = _conv_args(
+    strides, padding, data_format, dilation = conv_args(
         nd, strides, padding, data_format, dilation_rate
     )
-    x = _to_channels_last(x, data_format)
+    x = to_channels_last(x, data_format)
     if nd == 1:  # as 2D with a height of 1 (any stride or rate on that axis gives 1 row)
         x, kernel = x[:, None], kernel[None]
         strides, dilation = (strides[0], *strides), (dilation[0], *dilation)
@@ -271,7 +262,7 @@ def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None,
         y = _conv_channels_last(x, flat, strides, padding, dilation, x.shape[-1])
     if nd == 1:
         y = y[:, 0]
-    return _from_channels_last(y, data_format)
+    return from_channels_last(y, data_format)
 
 
 def separable_conv(
@@ -287,28 +278,6 @@ def separable_conv(
     return conv(x, pointwise_kernel, 1, "valid", data_format, 1)
 
 
-def _dilate(x, strides):
-    """Insert ``stride - 1`` zeros between the elements of each spatial axis."""
-    for i, s in enumerate(strides):
-        if s == 1:
-            continue
-        axis = i + 1
-        shape = tf.unstack(tf.shape(x))
-        stacked = tf.stack([x] + [tf.zeros_like(x)] * (s - 1), axis=axis + 1)
-        shape[axis] = shape[axis] * s
-        x = tf.reshape(stacked, shape)
-        x = tf.gather(x, tf.range(tf.shape(x)[axis] - (s - 1)), axis=axis)
-    return x
-
-
-def _pad_or_crop(x, pads):
-    x = _pad(x, [(max(lo, 0), max(hi, 0)) for lo, hi in pads])
-    index = [slice(None)]
-    for lo, hi in pads:
-        index.append(slice(max(-lo, 0), None if hi >= 0 else hi))
-    return x[tuple(index)]
-
-
 def conv_transpose(
     inputs,
     kernel,
@@ -320,16 +289,16 @@ def conv_transpose(
 ):
     x, kernel = _result_float(convert_to_tensor(inputs), convert_to_tensor(kernel))
     nd = x.shape.rank - 2
-    strides, padding, data_format, dilation = _conv_args(
+    strides, padding, data_format, dilation = conv_args(
         nd, strides, padding, data_format, dilation_rate
     )
-    out_pad = None if output_padding is None else _tuple(output_padding, nd, "output_padding")
-    x = _to_channels_last(x, data_format)
+    out_pad = None if output_padding is None else int_tuple(output_padding, nd, "output_padding")
+    x = to_channels_last(x, data_format)
     sizes = x.shape[1:-1]
     pads, outs = [], []
     for i in range(nd):
         op = None if out_pad is None else out_pad[i]
-        lo, hi, out = _transpose_pads(
+        lo, hi, out = transpose_pads(
             sizes[i], kernel.shape[i], strides[i], padding, op, dilation[i]
         )
         pads.append((lo, hi))
@@ -350,27 +319,27 @@ def conv_transpose(
             (-(k - 1 - lo), out - (full_n - (k - 1 - lo)))
             for (lo, _), out, full_n, k in zip(pads, outs, full, kernel.shape[:nd])
         ]
-        y = _pad_or_crop(y, crops)
+        y = pad_or_crop(y, crops)
     else:
         flipped = tf.transpose(tf.reverse(kernel, axis=list(range(nd))), [*range(nd), nd + 1, nd])
-        dilated = _pad_or_crop(_dilate(x, strides), pads)
+        dilated = pad_or_crop(dilate(x, strides), pads)
         y = _conv_channels_last(dilated, flipped, (1,) * nd, "valid", dilation, 1)
-    return _from_channels_last(y, data_format)
+    return from_channels_last(y, data_format)
 
 
 def _pool(inputs, pool_size, strides, padding, data_format, kind):
     x = convert_to_tensor(inputs)
     nd = x.shape.rank - 2
-    pool_size = _tuple(pool_size, nd, "pool_size")
+    pool_size = int_tuple(pool_size, nd, "pool_size")
     strides = pool_size if strides is None else strides
-    strides, padding, data_format, _ = _conv_args(nd, strides, padding, data_format, 1)
-    x = _to_channels_last(x, data_format)
+    strides, padding, data_format, _ = conv_args(nd, strides, padding, data_format, 1)
+    x = to_channels_last(x, data_format)
     pool = tf.nn.max_pool if kind == "max" else tf.nn.avg_pool
     if nd == 3 and x.dtype == tf.float64:  # no float64 3D pooling kernels: pool H, W then D
         y = _separable_pool3d(pool, x, pool_size, strides, padding.upper())
     else:
         y = pool(x, pool_size, strides, padding.upper(), data_format=_TF_FORMAT[nd])
-    return _from_channels_last(y, data_format)
+    return from_channels_last(y, data_format)
 
 
 def _separable_pool3d(pool, x, pool_size, strides, padding):
@@ -578,10 +547,8 @@ def dot_product_attention(
     flash_attention=None,
     attn_logits_soft_cap=None,
 ):
-    from lamina.backend.numpy.nn import _attention_dtypes, _attention_large_negative
-
     query, key, value = convert_to_tensor(query), convert_to_tensor(key), convert_to_tensor(value)
-    compute, logits_dtype = _attention_dtypes(query.dtype, key.dtype, value.dtype)
+    compute, logits_dtype = attention_dtypes(query.dtype, key.dtype, value.dtype)
     tf_compute, tf_logits = to_tf_dtype(compute), to_tf_dtype(logits_dtype)
     query, key, value = (tf.cast(t, tf_compute) for t in (query, key, value))
     if scale is None:
@@ -605,7 +572,7 @@ def dot_product_attention(
         causal = tf.cast(tf.linalg.band_part(tf.ones((t, s), tf.int32), -1, 0), tf.bool)
         keep = causal if keep is None else tf.logical_and(keep, causal)
     if keep is not None:
-        negative = tf.cast(_attention_large_negative(logits_dtype), tf_logits)
+        negative = tf.cast(attention_large_negative(logits_dtype), tf_logits)
         keep = tf.broadcast_to(keep, tf.shape(logits))
         logits = tf.where(keep, logits, negative)
     probs = tf.cast(tf.nn.softmax(logits, axis=-1), tf_compute)

@@ -14,11 +14,13 @@ import torch.nn.functional as F
 
 from lamina import config
 from lamina.backend.common import dtypes
-from lamina.backend.numpy.nn import (
-    _conv_args,
-    _same_pads,
-    _transpose_pads,
-    _tuple,
+from lamina.backend.common.nn_arguments import (
+    attention_dtypes,
+    attention_large_negative,
+    conv_args,
+    int_tuple,
+    same_pads,
+    transpose_pads,
 )
 from lamina.backend.torch.core import convert_to_tensor, to_torch_dtype
 
@@ -204,7 +206,7 @@ def _resolve_padding(x, sizes, kernel_sizes, strides, dilation, padding, fill=0.
     nd = len(sizes)
     if padding == "valid":
         return x, (0,) * nd
-    pads = [_same_pads(sizes[i], kernel_sizes[i], strides[i], dilation[i]) for i in range(nd)]
+    pads = [same_pads(sizes[i], kernel_sizes[i], strides[i], dilation[i]) for i in range(nd)]
     if all(lo == hi for lo, hi in pads):
         return x, tuple(lo for lo, _ in pads)
     return F.pad(x, _torch_pad(pads), value=fill), (0,) * nd
@@ -213,7 +215,7 @@ def _resolve_padding(x, sizes, kernel_sizes, strides, dilation, padding, fill=0.
 def _conv(inputs, kernel, strides, padding, data_format, dilation_rate, depthwise=False):
     x, kernel = _result_float(convert_to_tensor(inputs), convert_to_tensor(kernel))
     nd = x.ndim - 2
-    strides, padding, data_format, dilation = _conv_args(
+    strides, padding, data_format, dilation = conv_args(
         nd, strides, padding, data_format, dilation_rate
     )
     channels_last = data_format == "channels_last"
@@ -270,10 +272,10 @@ def conv_transpose(
 ):
     x, kernel = _result_float(convert_to_tensor(inputs), convert_to_tensor(kernel))
     nd = x.ndim - 2
-    strides, padding, data_format, dilation = _conv_args(
+    strides, padding, data_format, dilation = conv_args(
         nd, strides, padding, data_format, dilation_rate
     )
-    out_pad = None if output_padding is None else _tuple(output_padding, nd, "output_padding")
+    out_pad = None if output_padding is None else int_tuple(output_padding, nd, "output_padding")
     channels_last = data_format == "channels_last"
     if channels_last:
         x = _to_channels_first(x, nd)
@@ -282,7 +284,7 @@ def conv_transpose(
     for i in range(nd):
         op = None if out_pad is None else out_pad[i]
         k, s, d = kernel.shape[i], strides[i], dilation[i]
-        lo, hi, out = _transpose_pads(x.shape[2 + i], k, s, padding, op, d)
+        lo, hi, out = transpose_pads(x.shape[2 + i], k, s, padding, op, d)
         effective = (k - 1) * d + 1
         p, extra = effective - 1 - lo, hi - lo
         direct = direct and p >= 0 and 0 <= extra < max(s, d)
@@ -305,9 +307,9 @@ def conv_transpose(
 def _pool(inputs, pool_size, strides, padding, data_format, kind):
     x = convert_to_tensor(inputs)
     nd = x.ndim - 2
-    pool_size = _tuple(pool_size, nd, "pool_size")
+    pool_size = int_tuple(pool_size, nd, "pool_size")
     strides = pool_size if strides is None else strides
-    strides, padding, data_format, dilation = _conv_args(nd, strides, padding, data_format, 1)
+    strides, padding, data_format, dilation = conv_args(nd, strides, padding, data_format, 1)
     channels_last = data_format == "channels_last"
     if channels_last:
         x = _to_channels_first(x, nd)
@@ -533,10 +535,8 @@ def dot_product_attention(
     flash_attention=None,
     attn_logits_soft_cap=None,
 ):
-    from lamina.backend.numpy.nn import _attention_dtypes, _attention_large_negative
-
     query, key, value = convert_to_tensor(query), convert_to_tensor(key), convert_to_tensor(value)
-    compute, logits_dtype = _attention_dtypes(query.dtype, key.dtype, value.dtype)
+    compute, logits_dtype = attention_dtypes(query.dtype, key.dtype, value.dtype)
     t_compute = to_torch_dtype(compute)
     query, key, value = (t.to(t_compute) for t in (query, key, value))
     if bias is not None:
@@ -575,7 +575,7 @@ def dot_product_attention(
         keep = causal if keep is None else torch.logical_and(keep, causal)
     if keep is not None:
         negative = torch.tensor(
-            _attention_large_negative(logits_dtype), dtype=t_logits, device=logits.device
+            attention_large_negative(logits_dtype), dtype=t_logits, device=logits.device
         )
         logits = torch.where(keep, logits, negative)
     probs = torch.softmax(logits, dim=-1).to(t_compute)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import numbers
 
 from lamina import activations, ops, random
+from lamina.layers.arguments import add_weight_from_arguments, weight_arguments
 from lamina.layers.base import Layer
-from lamina.layers.conv import add_weight_from_arguments, weight_arguments
 
 __all__ = ["GRUCell", "LSTMCell", "SimpleRNNCell", "StackedRNNCells"]
 

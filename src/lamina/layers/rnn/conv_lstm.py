@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lamina import config, ops
-from lamina.layers.conv import conv_output_length
+from lamina.layers.arguments import conv_output_length
 from lamina.layers.rnn._layer_args import CellLayer
 from lamina.layers.rnn.cells import LSTMCell
 

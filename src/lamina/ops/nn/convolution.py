@@ -7,9 +7,8 @@ backend."""
 from __future__ import annotations
 
 from lamina.backend import active as B
-from lamina.backend.common import dtypes
+from lamina.backend.common import dtypes, nn_arguments
 from lamina.backend.common.keras_tensor import KerasTensor
-from lamina.backend.numpy import nn as np_nn
 from lamina.ops.symbolic import any_symbolic, dtype_of, shape_of
 
 __all__ = [
@@ -46,7 +45,7 @@ def _conv_setup(op, inputs, kernel_shape, strides, padding, data_format, dilatio
         raise ValueError(
             f"`ops.{op}`: `padding` must be 'valid' or 'same'. Received: padding={padding!r}"
         )
-    strides, _, data_format, dilation = np_nn._conv_args(
+    strides, _, data_format, dilation = nn_arguments.conv_args(
         nd, strides, pad, data_format, dilation_rate
     )
     for name, values in (("strides", strides), ("dilation_rate", dilation)):
@@ -103,7 +102,7 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
     _check_channels("conv", channels, kshape[-2])
     if any_symbolic(inputs, kernel):
         out = [
-            np_nn._conv_output_length(n, k, s, padding, d)
+            nn_arguments.conv_output_length(n, k, s, padding, d)
             for n, k, s, d in zip(spatial, kshape[:nd], strides, dilation)
         ]
         dtype = dtypes.result_type(dtype_of(inputs), dtype_of(kernel))
@@ -133,7 +132,7 @@ def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None,
         )
     if any_symbolic(inputs, kernel):
         out = [
-            np_nn._conv_output_length(n, k, s, padding, d)
+            nn_arguments.conv_output_length(n, k, s, padding, d)
             for n, k, s, d in zip(spatial, kshape[:nd], strides, dilation)
         ]
         dtype = dtypes.result_type(dtype_of(inputs), dtype_of(kernel))
@@ -204,7 +203,7 @@ def conv_transpose(
             f"input's channels ({channels}). Received: kernel.shape={tuple(kshape)}"
         )
     if output_padding is not None:
-        output_padding = np_nn._tuple(output_padding, nd, "output_padding")
+        output_padding = nn_arguments.int_tuple(output_padding, nd, "output_padding")
         for op_, s, d in zip(output_padding, strides, dilation):
             if op_ < 0 or op_ >= max(s, d):
                 raise ValueError(
@@ -213,7 +212,7 @@ def conv_transpose(
                 )
     if any_symbolic(inputs, kernel):
         out = [
-            np_nn._transpose_output_length(
+            nn_arguments.transpose_output_length(
                 n, k, s, padding, None if output_padding is None else output_padding[i], d
             )
             for i, (n, k, s, d) in enumerate(zip(spatial, kshape[:nd], strides, dilation))
@@ -233,7 +232,7 @@ def _pool_op(op, inputs, pool_size, strides, padding, data_format):
             f"`ops.{op}`: `inputs` must have rank 3, 4 or 5. Received: inputs.shape="
             f"{tuple(shape_of(inputs))}"
         )
-    pool_size = np_nn._tuple(pool_size, nd, "pool_size")
+    pool_size = nn_arguments.int_tuple(pool_size, nd, "pool_size")
     if any(p < 1 for p in pool_size):
         raise ValueError(f"`ops.{op}`: `pool_size` must be positive. Received: {pool_size}")
     strides = pool_size if strides is None else strides
@@ -243,7 +242,7 @@ def _pool_op(op, inputs, pool_size, strides, padding, data_format):
     if any_symbolic(inputs):
         batch, spatial, channels = _split_channels(shape_of(inputs), data_format)
         out = [
-            np_nn._conv_output_length(n, k, s, padding)
+            nn_arguments.conv_output_length(n, k, s, padding)
             for n, k, s in zip(spatial, pool_size, strides)
         ]
         return KerasTensor(_join_channels(batch, out, channels, data_format), dtype_of(inputs))

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from lamina.backend import active as B
+from lamina.backend.common import nn_arguments
 from lamina.backend.common.keras_tensor import KerasTensor
-from lamina.backend.numpy import nn as np_nn
 from lamina.ops.nn._common import _check_axis, _float_dtype, _same_float
 from lamina.ops.symbolic import any_symbolic, dtype_of, shape_of
 
@@ -195,7 +195,7 @@ def dot_product_attention(
             f"Received: attn_logits_soft_cap={attn_logits_soft_cap!r}"
         )
     if any_symbolic(query, key, value, bias, mask):
-        compute, _ = np_nn._attention_dtypes(dtype_of(query), dtype_of(key), dtype_of(value))
+        compute, _ = nn_arguments.attention_dtypes(dtype_of(query), dtype_of(key), dtype_of(value))
         return KerasTensor((*q_shape[:3], v_shape[3]), compute)
     return B.nn.dot_product_attention(
         query,
