@@ -11,6 +11,7 @@ from lamina.layers.conv_depthwise import *
 from lamina.layers.core import *
 from lamina.layers.input_layer import Input, InputLayer
 from lamina.layers.input_spec import InputSpec
+from lamina.layers.lambda_layer import *
 from lamina.layers.merging import *
 from lamina.layers.normalization import *
 from lamina.layers.pooling import *

@@ -15,11 +15,19 @@ import threading
 
 import numpy as np
 
-from lamina import backend, config
+from lamina import backend
 from lamina.backend.common import dtypes
 from lamina.backend.common.keras_tensor import KerasTensor
 from lamina.backend.common.variables import Variable, name_scope
+from lamina.layers.auto_config import auto_config
+from lamina.layers.dtype_policy import DTypePolicy
 from lamina.layers.node import Node, recording_enabled, symbolic_scope
+from lamina.layers.shape_structures import (
+    shape_of,
+    shapes_from_json,
+    shapes_to_json,
+    shapes_to_specs,
+)
 from lamina.ops.symbolic import any_symbolic
 from lamina.utils import naming, tree
 
@@ -49,29 +57,6 @@ def structure_changed():
 
 def _current_training():
     return getattr(_CONTEXT, "training", None)
-
-
-class _Policy:
-    """Variable and compute dtypes: a dtype name, or 'mixed_float16' / 'mixed_bfloat16'."""
-
-    __slots__ = ("name", "variable_dtype", "compute_dtype")
-
-    def __init__(self, name=None):
-        if isinstance(name, _Policy):
-            name = name.name
-        if name is None:
-            name = config.floatx()
-        name = str(getattr(name, "name", name))
-        if name.startswith("mixed_"):
-            self.variable_dtype, self.compute_dtype = "float32", name[len("mixed_") :]
-            if self.compute_dtype not in ("float16", "bfloat16"):
-                raise ValueError(
-                    "Mixed-precision policies are 'mixed_float16' and 'mixed_bfloat16'. "
-                    f"Received: dtype={name!r}"
-                )
-        else:
-            self.variable_dtype = self.compute_dtype = dtypes.standardize_dtype(name)
-        self.name = name
 
 
 class Layer:
@@ -142,7 +127,7 @@ class Layer:
             )
         self.name = name or naming.unique_name(naming.to_snake_case(type(self).__name__))
         self._trainable = bool(trainable)
-        self._policy = _Policy(dtype)
+        self._policy = DTypePolicy(dtype)
         self.autocast = autocast
         self.built = False
         self.supports_masking = getattr(self, "supports_masking", False)
@@ -397,7 +382,7 @@ class Layer:
 
     def _build_for(self, args, kwargs):
         first = args[0] if args else kwargs.get(self._call_first_arg)
-        shapes = tree.map_structure(_shape_of, first) if first is not None else None
+        shapes = tree.map_structure(shape_of, first) if first is not None else None
         self._build_shapes = shapes  # saved as the build config (a subclassed model needs it)
         try:
             self.build(shapes)
@@ -431,11 +416,11 @@ class Layer:
         shapes = getattr(self, "_build_shapes", None)
         if shapes is None:
             return None
-        return {"input_shape": _shapes_to_json(shapes)}
+        return {"input_shape": shapes_to_json(shapes)}
 
     def build_from_config(self, config):
         """Build the layer (create its weights) from what `get_build_config` returned."""
-        shapes = _shapes_from_json(config.get("input_shape"))
+        shapes = shapes_from_json(config.get("input_shape"))
         if shapes is not None and not self.built:
             self._build_shapes = shapes
             self.build(shapes)
@@ -444,7 +429,7 @@ class Layer:
     def compute_output_shape(self, input_shape):
         """Output shape for ``input_shape``; by default found by running `call` symbolically."""
         with symbolic_scope():
-            spec = self.compute_output_spec(_shapes_to_specs(input_shape, self.compute_dtype))
+            spec = self.compute_output_spec(shapes_to_specs(input_shape, self.compute_dtype))
         return tree.map_structure(lambda t: t.shape, spec)
 
     def compute_output_spec(self, *args, **kwargs):
@@ -452,9 +437,9 @@ class Layer:
         it, else `call` run on `KerasTensor`s."""
         if type(self).compute_output_shape is not Layer.compute_output_shape:
             first = args[0] if args else kwargs.get(self._call_first_arg)
-            shapes = tree.map_structure(_shape_of, first)
+            shapes = tree.map_structure(shape_of, first)
             out = self.compute_output_shape(shapes)
-            return _shapes_to_specs(out, self.compute_dtype)
+            return shapes_to_specs(out, self.compute_dtype)
         return self.call(*args, **kwargs)
 
     # Calling --------------------------------------------------------------------------
@@ -507,7 +492,7 @@ class Layer:
                 outputs = self.compute_output_spec(*args, **kwargs)
             except Exception as e:
                 first = args[0] if args else kwargs.get(self._call_first_arg)
-                shapes = tree.map_structure(_shape_of, first) if first is not None else None
+                shapes = tree.map_structure(shape_of, first) if first is not None else None
                 e.add_note(
                     f"(raised by layer {self.name!r} of type {type(self).__name__} when called "
                     f"on inputs of shape {shapes})"
@@ -556,25 +541,7 @@ class Layer:
         return cfg
 
     def _auto_config(self) -> dict:
-        """A subclass's constructor arguments, recorded at construction, when they are plain
-        values (numbers, strings, lists, dicts); otherwise the subclass must define get_config."""
-        own = _own_init_params(type(self))
-        if not own:
-            return {}
-        args, kwargs = self.__dict__.get("_init_args", ((), {}))
-        try:
-            bound = inspect.signature(type(self).__init__).bind(self, *args, **kwargs)
-        except TypeError:
-            bound = None
-        values = {} if bound is None else {k: v for k, v in bound.arguments.items() if k in own}
-        bad = [k for k, v in values.items() if not _is_plain(v)]
-        if bad or bound is None:
-            raise TypeError(
-                f"Layer {type(self).__name__} takes constructor arguments {own} that Lamina cannot "
-                f"record automatically ({bad or own}); define `get_config()` returning them "
-                "(merged with `super().get_config()`) so the layer can be saved or cloned."
-            )
-        return values
+        return auto_config(self)
 
     @classmethod
     def from_config(cls, config):
@@ -626,57 +593,3 @@ def _layers_in(value):
             out.extend(_layers_in(v))
         return out
     return []
-
-
-def _shape_of(x):
-    if x is None:
-        return None
-    shape = getattr(x, "shape", None)
-    if shape is None:
-        return tuple(np.shape(x))
-    return tuple(None if d is None else int(d) for d in shape)
-
-
-def _is_shape(x):
-    return isinstance(x, (tuple, list)) and all(d is None or isinstance(d, int) for d in x)
-
-
-def _shapes_to_json(shapes):
-    if _is_shape(shapes):
-        return list(shapes)
-    if isinstance(shapes, dict):
-        return {k: _shapes_to_json(v) for k, v in shapes.items()}
-    return [_shapes_to_json(s) for s in shapes]
-
-
-def _shapes_from_json(shapes):
-    if shapes is None or _is_shape(shapes):
-        return None if shapes is None else tuple(shapes)
-    if isinstance(shapes, dict):
-        return {k: _shapes_from_json(v) for k, v in shapes.items()}
-    return [_shapes_from_json(s) for s in shapes]
-
-
-def _shapes_to_specs(shapes, dtype):
-    if _is_shape(shapes):
-        return KerasTensor(shapes, dtype)
-    if isinstance(shapes, dict):
-        return {k: _shapes_to_specs(v, dtype) for k, v in shapes.items()}
-    return type(shapes)(_shapes_to_specs(s, dtype) for s in shapes)
-
-
-def _is_plain(value) -> bool:
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return True
-    if isinstance(value, (list, tuple)):
-        return all(_is_plain(v) for v in value)
-    if isinstance(value, dict):
-        return all(isinstance(k, str) and _is_plain(v) for k, v in value.items())
-    return False
-
-
-def _own_init_params(cls):
-    """Constructor arguments a class adds beyond Layer's own (those must be in get_config)."""
-    params = inspect.signature(cls.__init__).parameters
-    base = {"self", "kwargs", "args", "name", "trainable", "dtype", "autocast"}
-    return [p for p in params if p not in base and params[p].kind is not params[p].VAR_KEYWORD]

@@ -41,12 +41,12 @@ class Model(Trainer, Layer):
         """Create the weights by calling the model on a symbolic input of ``input_shape``."""
         if self.built:
             return
-        from lamina.layers.base import _shapes_to_specs
         from lamina.layers.node import symbolic_scope
+        from lamina.layers.shape_structures import shapes_to_specs
 
         self._build_shapes = input_shape
         with symbolic_scope():
-            self.call(_shapes_to_specs(input_shape, self.compute_dtype))
+            self.call(shapes_to_specs(input_shape, self.compute_dtype))
         self.built = True
 
     def get_layer(self, name=None, index=None):
