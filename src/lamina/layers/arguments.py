@@ -85,19 +85,6 @@ def conv_output_length(size, kernel, stride, padding, dilation=1):
     return (size - (kernel - 1) * dilation - 1) // stride + 1
 
 
-def transpose_output_length(size, kernel, stride, padding, output_padding, dilation=1):
-    """Output length of a transposed convolution along one axis (Keras's rule)."""
-    if size is None:
-        return None
-    effective = (kernel - 1) * dilation + 1
-    if output_padding is None:
-        if padding == "valid":
-            return size * stride + max(effective - stride, 0)
-        return size * stride
-    pad = effective // 2 if padding == "same" else 0
-    return (size - 1) * stride + effective - 2 * pad + output_padding
-
-
 def spatial_dims(input_shape, data_format):
     return tuple(input_shape[1:-1] if data_format == "channels_last" else input_shape[2:])
 

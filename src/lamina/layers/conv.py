@@ -11,6 +11,7 @@ activation. Layouts are the op's business: a layer passes ``data_format`` and ne
 from __future__ import annotations
 
 from lamina import config, ops
+from lamina.backend.common.nn_arguments import transpose_output_length
 from lamina.layers.arguments import (
     add_weight_from_arguments,
     check_rank,
@@ -19,7 +20,6 @@ from lamina.layers.arguments import (
     positive_int,
     spatial_dims,
     standardize_padding,
-    transpose_output_length,
     weight_arguments,
     with_spatial,
 )
