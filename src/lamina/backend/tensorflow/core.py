@@ -190,9 +190,14 @@ def _graph_scan(f, init, xs, xs_flat, n, reverse):
 
     if n is None:
         n = tf.shape(xs_flat[0])[0]
+    # The inputs are read from TensorArrays: a slice ``xs[i]`` of a tensor captured by the
+    # loop would have as gradient a zero-filled tensor of the whole of ``xs`` per step.
+    xs_arrays = [
+        tf.TensorArray(a.dtype, size=n, element_shape=a.shape[1:]).unstack(a) for a in xs_flat
+    ]
 
     def x_at(i):
-        return None if xs is None else tree.pack_sequence_as(xs, [a[i] for a in xs_flat])
+        return None if xs is None else tree.pack_sequence_as(xs, [a.read(i) for a in xs_arrays])
 
     def index(i):
         return n - 1 - i if reverse else i

@@ -52,6 +52,10 @@ def _matmul(x1, x2):
         return tf.squeeze(tf.linalg.matmul(tf.expand_dims(x1, 0), x2), -2)
     if x2.shape.rank == 1:
         return tf.squeeze(tf.linalg.matmul(x1, tf.expand_dims(x2, -1)), -1)
+    if x2.shape.rank == 2 and x1.shape.rank > 2:
+        # (..., n) @ (n, m) as one 2-D product: a broadcast batched product's gradient for
+        # the matrix materializes a product per leading index and sums them.
+        return tf.tensordot(x1, x2, [[x1.shape.rank - 1], [0]])
     return tf.linalg.matmul(x1, x2)
 
 
