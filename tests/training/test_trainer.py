@@ -303,7 +303,7 @@ def test_jit_compile_and_run_eagerly_mean_what_they_mean_in_keras(jit_compile):
         eager = run_eagerly or (backend == "jax" and not model.jit_compile) or backend == "torch"
         assert set(seen) == {eager}
         if backend == "tensorflow" and not run_eagerly:
-            step = model._step_cache[("train", 1, False)]
+            step = model._step_cache[("train", 1, False, None)]
             assert step._jit_compile == model.jit_compile  # XLA exactly when asked
         results.append(history.history["loss"])
     np.testing.assert_allclose(results[0], results[1], rtol=1e-5)

@@ -5,8 +5,10 @@ A backend contributes only a few things (``lamina/backend/<name>/trainer.py``):
 ``jit_compile="auto"`` means there) and `compile_step(fn, state_variables, jit_compile, kind,
 run_eagerly)`, which turns a Python step that reads and assigns Variables into the backend's
 compiled form (`jax.jit` over the state; a `tf.function`, XLA-compiled with ``jit_compile``,
-as in Keras; eager PyTorch, or `torch.compile` with ``jit_compile``). The hooks to `lamina.distribution` are in `distributed.py`
-(`DistributedFitMixin`), small argument and result helpers in `trainer_utils.py`.
+as in Keras; eager PyTorch, or `torch.compile` with ``jit_compile``). The hooks to
+`lamina.distribution` are in `distributed.py` (`DistributedFitMixin`), small argument and
+result helpers in `trainer_utils.py`; groups of batches for ``steps_per_execution`` in
+`batch_groups.py`.
 """
 
 from __future__ import annotations
@@ -259,7 +261,7 @@ class Trainer(DistributedFitMixin):
         with ``stacked`` on one batch of arrays with a leading axis of ``n`` (see
         `batch_groups`)."""
         runner = self._dist_runner
-        key = (kind, n, stacked) if runner is None else (kind, n, stacked, runner)
+        key = (kind, n, stacked, runner)  # (runner None: the single-device step)
         if key in self._step_cache:
             return self._step_cache[key]
         step = {"train": self.train_step, "test": self.test_step, "predict": self.predict_step}[

@@ -127,7 +127,7 @@ class Runner(runner_module.Runner):
         if changed:
             # Steps traced before captured the old variables: trace them again.
             cache = self.model._step_cache
-            for key in [k for k in cache if len(k) == 3]:  # (kind, n, stacked): no runner
+            for key in [k for k in cache if k[-1] is None]:  # keys end with their runner
                 del cache[key]
 
     def compile_step(self, fn, state_variables, jit_compile, kind, compile_default, run_eagerly):
