@@ -537,11 +537,8 @@ class Layer:
 
             cfg["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
         if type(self).get_config is Layer.get_config:
-            cfg.update(self._auto_config())
+            cfg.update(auto_config(self))
         return cfg
-
-    def _auto_config(self) -> dict:
-        return auto_config(self)
 
     @classmethod
     def from_config(cls, config):
