@@ -29,6 +29,34 @@ def test_full_groups_are_stacked_and_a_short_last_group_is_not():
     np.testing.assert_array_equal(last.data[1][0], x[6:])
 
 
+@pytest.mark.parametrize("shuffle", [False, True, "batch"])
+@pytest.mark.parametrize("skip", [0, 1])
+def test_array_groups_hold_the_epochs_batches(shuffle, skip):
+    rng = np.random.default_rng(1)
+    x = {"a": rng.normal(size=(23, 2, 3)), "b": np.arange(23)}
+    sw = rng.uniform(size=(23,)).astype("float32")
+    adapter = ArrayDataAdapter(x, None, sw, batch_size=4, shuffle=shuffle)  # 5 x 4 + 3
+    np.random.seed(5)
+    expected = list(adapter.epoch())[skip:]
+    np.random.seed(5)
+    groups = list(group_batches(adapter, 3, _identity, skip=skip))
+    assert [start for start, _ in groups] == list(range(skip, 6, 3))
+    batches = []
+    for _, group in groups:
+        batches += [batch_at(group.data, i) for i in range(group.size)] if group.stacked else group.data
+    # Groups of full batches come stacked; the group holding the batch of 3 does not.
+    short = [g.size == 1 or any(len(b[2]) == 3 for b in g.data) for _, g in groups if not g.stacked]
+    assert all(short)
+    assert len(batches) == len(expected)
+    for got, want in zip(batches, expected):
+        np.testing.assert_array_equal(got[0]["a"], want[0]["a"])
+        np.testing.assert_array_equal(got[0]["b"], want[0]["b"])
+        assert got[1] is None
+        np.testing.assert_array_equal(got[2], want[2])
+    if not shuffle and skip == 0:  # consecutive batches: a view of the data, no copy
+        assert np.shares_memory(groups[0][1].data[0]["a"], adapter.x["a"])
+
+
 def test_nested_inputs_and_missing_targets_stack_leaf_by_leaf():
     batches = [
         ({"a": np.full((2, 1), i), "b": np.zeros((2, 3))}, None, np.ones(2)) for i in range(3)
@@ -60,7 +88,7 @@ def _two_input_model():
 
 
 @requires_training
-@pytest.mark.parametrize("shuffle", [False, True])
+@pytest.mark.parametrize("shuffle", [False, True, "batch"])
 def test_fit_evaluate_predict_agree_with_and_without_stacked_groups(shuffle):
     rng = np.random.default_rng(0)
     x = {"a": rng.normal(size=(100, 4)).astype("float32"), "b": rng.normal(size=(100, 2))}

@@ -47,7 +47,13 @@ def batch_at(stacked, i):
 def group_batches(adapter, n, convert, skip=0, stack=True):
     """Yields ``(first_step_index, BatchGroup)`` for groups of up to ``n`` batches of the
     adapter's epoch, converted by ``convert``; the first ``skip`` batches are drawn but not
-    used (a resumed run continues mid-epoch). ``stack=False`` keeps every group a tuple."""
+    used (a resumed run continues mid-epoch). ``stack=False`` keeps every group a tuple.
+    An adapter with ``groups`` (arrays) builds the groups itself, without per-batch copies."""
+    if stack and n > 1 and hasattr(adapter, "groups"):
+        for start, size, data, stacked in adapter.groups(n, skip):
+            data = convert(data) if stacked else tuple(convert(b) for b in data)
+            yield start, BatchGroup(size, data, stacked)
+        return
     pending, start = [], skip
     for i, batch in enumerate(adapter.epoch()):
         if i < skip:

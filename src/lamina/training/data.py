@@ -140,18 +140,60 @@ class ArrayDataAdapter(DataAdapter):
             parts.extend([None, take_all(self.sample_weight)])
         return tuple(parts)
 
-    def epoch(self):
+    def _batch_indices(self):
+        """The epoch's batches as indices of samples: slices (in order, or in shuffled batch
+        order), or arrays of sample indices when the samples are shuffled."""
         n, bs = self.num_samples, self.batch_size
         if self.shuffle and self.shuffle != "batch":
             order = _shuffle_rng().permutation(n)
-            for i in range(self.num_batches):
-                yield self._take(order[i * bs : (i + 1) * bs])
-            return
+            return [order[i * bs : (i + 1) * bs] for i in range(self.num_batches)]
         starts = list(range(0, n, bs))[: self.num_batches]
         if self.shuffle == "batch":
             _shuffle_rng().shuffle(starts)
-        for start in starts:
-            yield self._take(slice(start, start + bs))
+        return [slice(start, min(start + bs, n)) for start in starts]
+
+    def epoch(self):
+        for index in self._batch_indices():
+            yield self._take(index)
+
+    def groups(self, n, skip=0):
+        """The epoch's batches from ``skip`` on in groups of up to ``n`` (see
+        `batch_groups`): yields ``(first batch index, size, data, stacked)``. A group of
+        full-size batches comes stacked, as one batch whose arrays carry a leading axis of the
+        group's size, taken from the data at once (a view of it when the batches are
+        consecutive, one gather when shuffled) instead of n takes and a copy into a stack; any
+        other group is a tuple of batches."""
+        indices = self._batch_indices()
+        for first in range(skip, len(indices), n):
+            chunk = indices[first : first + n]
+            if len(chunk) > 1 and all(_index_length(i) == self.batch_size for i in chunk):
+                yield first, len(chunk), self._take_stacked(chunk), True
+            else:
+                yield first, len(chunk), tuple(self._take(i) for i in chunk), False
+
+    def _take_stacked(self, chunk):
+        consecutive = all(type(i) is slice for i in chunk) and all(
+            a.stop == b.start for a, b in zip(chunk, chunk[1:])
+        )
+        if consecutive:
+            index = slice(chunk[0].start, chunk[-1].stop)
+        else:
+            index = np.concatenate(
+                [np.arange(i.start, i.stop) if type(i) is slice else i for i in chunk]
+            )
+        lead = (len(chunk), self.batch_size)
+
+        def fold(a):
+            return a.reshape(lead + a.shape[1:])
+
+        return tuple(
+            p if p is None else fold(p) if type(p) is np.ndarray else tree.map_structure(fold, p)
+            for p in self._take(index)
+        )
+
+
+def _index_length(index):
+    return index.stop - index.start if type(index) is slice else len(index)
 
 
 class IterableDataAdapter(DataAdapter):
