@@ -12,6 +12,7 @@ import jax
 import numpy as np
 from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
+from lamina.backend.jax.compile_options import step_compiler_options
 from lamina.distribution import runner as runner_module
 
 
@@ -147,7 +148,7 @@ class Runner(runner_module.Runner):
             return new_values, out
 
         donate = (0,) if jax.default_backend() != "cpu" else ()
-        compiled = jax.jit(pure, donate_argnums=donate)
+        compiled = jax.jit(pure, donate_argnums=donate, compiler_options=step_compiler_options())
 
         def run(data):
             new_values, out = compiled([v._value for v in state_variables], data)

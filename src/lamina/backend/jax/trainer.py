@@ -15,6 +15,7 @@ import threading
 import jax
 import jax.numpy as jnp
 
+from lamina.backend.jax.compile_options import step_compiler_options
 from lamina.backend.jax.core import Variable
 
 _STATE = threading.local()
@@ -98,7 +99,7 @@ def compile_step(fn, state_variables, jit_compile=True, kind="train", run_eagerl
 
     # Donating the old state lets XLA update buffers in place; the CPU client ignores it.
     donate = (0,) if jax.default_backend() != "cpu" else ()
-    compiled = jax.jit(pure, donate_argnums=donate)
+    compiled = jax.jit(pure, donate_argnums=donate, compiler_options=step_compiler_options())
 
     def run(data):
         new_values, out = compiled([v._value for v in state_variables], data)

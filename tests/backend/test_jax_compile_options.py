@@ -1,0 +1,67 @@
+"""Lamina's compiled JAX steps on the CPU keep matrix products away from YNNPACK (Eigen's product
+is faster for a training step's small products; backend/jax/compile_options.py), and still
+compute what an uncompiled step computes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import lamina
+from tests.conftest import BACKEND
+
+pytestmark = pytest.mark.skipif(BACKEND != "jax", reason="XLA options of the JAX backend")
+
+
+def _model():
+    lamina.utils.set_random_seed(1)
+    model = lamina.Sequential(
+        [lamina.Input((20,)), lamina.layers.Dense(16, activation="relu"), lamina.layers.Dense(3)]
+    )
+    model.compile(optimizer="adam", loss="mse", steps_per_execution=2)
+    return model
+
+
+def test_steps_compile_with_the_options_and_the_products_leave_ynnpack(monkeypatch):
+    import jax
+
+    from lamina.backend.jax import compile_options
+
+    options = compile_options.step_compiler_options()
+    if jax.default_backend() != "cpu":
+        assert options is None
+        return
+    assert options == {"xla_cpu_experimental_ynn_fusion_type": "LIBRARY_FUSION_TYPE_REDUCE"}
+    seen, real_jit = [], jax.jit
+
+    def spying_jit(fn, **kwargs):
+        seen.append(kwargs.get("compiler_options"))
+        return real_jit(fn, **kwargs)
+
+    monkeypatch.setattr(jax, "jit", spying_jit)
+    x, y = np.ones((8, 20), "float32"), np.zeros((8, 3), "float32")
+    _model().fit(x, y, batch_size=4, verbose=0)
+    assert seen and all(o == options for o in seen)
+
+    def product(a, b):
+        return jax.nn.relu(a @ b)
+
+    a = jax.numpy.ones((32, 64))
+    default = real_jit(product).lower(a, a.T).compile().as_text()
+    ours = real_jit(product, compiler_options=options).lower(a, a.T).compile().as_text()
+    assert "__ynn_fusion" in default  # what the option changes: this jaxlib's default
+    assert "__ynn_fusion" not in ours
+
+
+def test_compiled_training_equals_eager_training():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(32, 20)).astype("float32")
+    y = rng.normal(size=(32, 3)).astype("float32")
+    weights = []
+    for run_eagerly in (False, True):
+        model = _model()
+        model.compile(optimizer="adam", loss="mse", run_eagerly=run_eagerly)
+        model.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0)
+        weights.append(model.get_weights())
+    for compiled, eager in zip(*weights):
+        np.testing.assert_allclose(compiled, eager, rtol=1e-5, atol=1e-6)
