@@ -28,11 +28,13 @@ def test_steps_compile_with_the_options_and_the_products_leave_ynnpack(monkeypat
 
     from lamina.backend.jax import compile_options
 
-    options = compile_options.step_compiler_options()
+    options = compile_options.step_compiler_options("train")
+    assert compile_options.step_compiler_options("predict") is None  # XLA's defaults
     if jax.default_backend() != "cpu":
         assert options is None
         return
     assert options == {"xla_cpu_experimental_ynn_fusion_type": "LIBRARY_FUSION_TYPE_REDUCE"}
+    assert compile_options.step_compiler_options("test") == options
     seen, real_jit = [], jax.jit
 
     def spying_jit(fn, **kwargs):
@@ -41,8 +43,12 @@ def test_steps_compile_with_the_options_and_the_products_leave_ynnpack(monkeypat
 
     monkeypatch.setattr(jax, "jit", spying_jit)
     x, y = np.ones((8, 20), "float32"), np.zeros((8, 3), "float32")
-    _model().fit(x, y, batch_size=4, verbose=0)
-    assert seen and all(o == options for o in seen)
+    model = _model()
+    model.fit(x, y, batch_size=4, verbose=0)
+    model.evaluate(x, y, verbose=0)
+    assert len(seen) == 2 and all(o == options for o in seen)
+    model.predict(x, verbose=0)
+    assert len(seen) == 3 and seen[-1] is None
 
     def product(a, b):
         return jax.nn.relu(a @ b)

@@ -43,7 +43,9 @@ def test_array_groups_hold_the_epochs_batches(shuffle, skip):
     assert [start for start, _ in groups] == list(range(skip, 6, 3))
     batches = []
     for _, group in groups:
-        batches += [batch_at(group.data, i) for i in range(group.size)] if group.stacked else group.data
+        batches += (
+            [batch_at(group.data, i) for i in range(group.size)] if group.stacked else group.data
+        )
     # Groups of full batches come stacked; the group holding the batch of 3 does not.
     short = [g.size == 1 or any(len(b[2]) == 3 for b in g.data) for _, g in groups if not g.stacked]
     assert all(short)

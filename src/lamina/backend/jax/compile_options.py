@@ -6,7 +6,9 @@ gradient, batch 32 to 128) Eigen's product, XLA's other CPU path, is faster: the
 MLP's 16-step program ran at 0.85-0.94 of its time and the MNIST convnet's training step at
 0.84 (paired rounds in one process). Convolutions stay with YNNPACK (they are a separate
 fusion kind; without them the convnet's prediction is 1.4x slower), so only the product
-fusions are turned off: the option lists the YNN fusion kinds to keep.
+fusions are turned off: the option lists the YNN fusion kinds to keep. Prediction keeps
+XLA's defaults: there YNNPACK fuses the convnet's whole forward pass, products included,
+and the products on their own measured no faster.
 
 The option is experimental in XLA; a jaxlib that does not know it compiles without it.
 """
@@ -20,7 +22,7 @@ import jax
 _CPU_OPTIONS = {"xla_cpu_experimental_ynn_fusion_type": "LIBRARY_FUSION_TYPE_REDUCE"}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _cpu_options_supported():
     try:
         jax.jit(lambda a: a @ a).lower(jax.numpy.ones((2, 2))).compile(
@@ -31,8 +33,9 @@ def _cpu_options_supported():
     return True
 
 
-def step_compiler_options():
-    """The ``compiler_options`` for `jax.jit` of a Lamina step on the default backend."""
-    if jax.default_backend() == "cpu" and _cpu_options_supported():
+def step_compiler_options(kind="train"):
+    """The ``compiler_options`` for `jax.jit` of a Lamina step of ``kind`` ("train", "test"
+    or "predict") on the default backend."""
+    if kind != "predict" and jax.default_backend() == "cpu" and _cpu_options_supported():
         return dict(_CPU_OPTIONS)
     return None

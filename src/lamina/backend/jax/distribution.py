@@ -148,7 +148,9 @@ class Runner(runner_module.Runner):
             return new_values, out
 
         donate = (0,) if jax.default_backend() != "cpu" else ()
-        compiled = jax.jit(pure, donate_argnums=donate, compiler_options=step_compiler_options())
+        compiled = jax.jit(
+            pure, donate_argnums=donate, compiler_options=step_compiler_options(kind)
+        )
 
         def run(data):
             new_values, out = compiled([v._value for v in state_variables], data)

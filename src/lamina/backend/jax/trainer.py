@@ -107,7 +107,7 @@ def compile_step(fn, state_variables, jit_compile=True, kind="train", run_eagerl
     compiled = jax.jit(
         pure,
         donate_argnums=(0,) if donate else (),
-        compiler_options=step_compiler_options(),
+        compiler_options=step_compiler_options(kind),
     )
 
     def run(data):
