@@ -2,7 +2,8 @@
 
 A backend contributes only a few things (``lamina/backend/<name>/trainer.py``):
 `value_and_grad(fn, variables, has_aux)`, `no_grad()`, `default_jit_compile()` (what
-``jit_compile="auto"`` means there) and `compile_step(fn, state_variables, jit_compile, kind,
+``jit_compile="auto"`` means there), `compiled_steps_take_numpy()` (whether NumPy batches go
+to compiled steps unconverted) and `compile_step(fn, state_variables, jit_compile, kind,
 run_eagerly)`, which turns a Python step that reads and assigns Variables into the backend's
 compiled form (`jax.jit` over the state; a `tf.function`, XLA-compiled with ``jit_compile``,
 as in Keras; eager PyTorch, or `torch.compile` with ``jit_compile``). The hooks to
@@ -12,6 +13,8 @@ result helpers in `trainer_utils.py`; groups of batches for ``steps_per_executio
 """
 
 from __future__ import annotations
+
+import functools
 
 import numpy as np
 
@@ -324,7 +327,9 @@ class Trainer(DistributedFitMixin):
             self.optimizer.build(self.trainable_variables)
             self.optimizer.built = True
 
-    def _to_backend(self, batch):
+    def _to_backend(self, batch, keep_numpy=False):
+        """``batch`` with its leaves as backend tensors; with ``keep_numpy``, NumPy arrays
+        stay as they are (for compiled steps of a backend that takes them, see `_batches`)."""
         device = _accelerator_device()
 
         def convert(leaf):
@@ -334,13 +339,14 @@ class Trainer(DistributedFitMixin):
                 # A CPU tensor from a generator or DataLoader goes to the accelerator.
                 return leaf if device is None else leaf.to(device)
             if isinstance(leaf, np.ndarray):
-                return backend.convert_to_tensor(leaf)
+                return leaf if keep_numpy else backend.convert_to_tensor(leaf)
             if hasattr(leaf, "numpy"):
                 return backend.convert_to_tensor(backend.convert_to_numpy(leaf))
             return backend.convert_to_tensor(np.asarray(leaf))
 
         if type(batch) is tuple and all(type(p) is np.ndarray or p is None for p in batch):
-            return tuple(convert(p) for p in batch)  # arrays (the usual case): no tree walk
+            # Arrays (the usual case): no tree walk.
+            return batch if keep_numpy else tuple(convert(p) for p in batch)
         return tree.map_structure(convert, batch)
 
     def _batches(self, adapter, n, skip=0):
@@ -348,7 +354,11 @@ class Trainer(DistributedFitMixin):
         The first ``skip`` batches are drawn but not used (a resumed run continues mid-epoch)."""
         runner = self._dist_runner
         if runner is None:
-            return group_batches(adapter, n, self._to_backend, skip)
+            convert = self._to_backend
+            compiled = self.jit_compile and not self.run_eagerly
+            if compiled and active.load("trainer").compiled_steps_take_numpy():
+                convert = functools.partial(self._to_backend, keep_numpy=True)
+            return group_batches(adapter, n, convert, skip)
 
         def convert(batch):  # the distribution places batches (e.g. split over devices)
             return runner.to_backend(batch, self._to_backend)

@@ -22,6 +22,11 @@ def default_jit_compile():
     return False
 
 
+def compiled_steps_take_numpy():
+    """Whether NumPy batches go to compiled steps unconverted (JAX's do)."""
+    return False
+
+
 def compile_step(fn, state_variables, jit_compile=False, kind="train", run_eagerly=False):
     return fn
 

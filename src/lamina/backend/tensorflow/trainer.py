@@ -36,6 +36,11 @@ def default_jit_compile():
     return any(d.device_type != "CPU" for d in tf.config.list_physical_devices())
 
 
+def compiled_steps_take_numpy():
+    """Whether NumPy batches go to compiled steps unconverted (JAX's do)."""
+    return False
+
+
 def compile_step(fn, state_variables, jit_compile=False, kind="train", run_eagerly=False):
     """``fn`` as a `tf.function` (a graph; compiled by XLA when ``jit_compile``, as in
     Keras), or ``fn`` itself when ``run_eagerly``."""

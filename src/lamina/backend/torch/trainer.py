@@ -45,6 +45,11 @@ def default_jit_compile():
     return False  # torch.compile is opt-in (as in Keras)
 
 
+def compiled_steps_take_numpy():
+    """Whether NumPy batches go to compiled steps unconverted (JAX's do)."""
+    return False
+
+
 def compile_step(fn, state_variables, jit_compile=False, kind="train", run_eagerly=False):
     if jit_compile and not run_eagerly:
         fn = torch.compile(fn)
