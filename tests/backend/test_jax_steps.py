@@ -129,9 +129,12 @@ def test_numpy_batches_reach_compiled_steps_unconverted(monkeypatch):
     puts.clear()
     model.fit(x, y, batch_size=4, epochs=3, verbose=0)
     model.evaluate(x, y, batch_size=4, verbose=0)
-    predicted = model.predict(x, batch_size=4, verbose=0)
-    assert puts == []
     assert len(traces) == 1  # one trace for all the training calls
+    model.train_on_batch(x[:4], y[:4])
+    model.test_on_batch(x[:4], y[:4])
+    predicted = model.predict(x, batch_size=4, verbose=0)
+    np.testing.assert_allclose(model.predict_on_batch(x[:4]), predicted[:4], rtol=1e-6)
+    assert puts == []
     eager = Counting([lamina.Input((20,)), lamina.layers.Dense(3)])
     eager.compile(optimizer="adam", loss="mse", run_eagerly=True)
     eager.set_weights(model.get_weights())

@@ -349,16 +349,20 @@ class Trainer(DistributedFitMixin):
             return batch if keep_numpy else tuple(convert(p) for p in batch)
         return tree.map_structure(convert, batch)
 
+    def _step_input(self):
+        """The conversion of batches for this model's single-device steps: `_to_backend`,
+        keeping NumPy arrays as they are for compiled steps of a backend that takes them."""
+        compiled = self.jit_compile and not self.run_eagerly and self._dist_runner is None
+        if compiled and active.load("trainer").compiled_steps_take_numpy():
+            return functools.partial(self._to_backend, keep_numpy=True)
+        return self._to_backend
+
     def _batches(self, adapter, n, skip=0):
         """`BatchGroup`s of up to ``n`` converted batches; yields (first_step_index, group).
         The first ``skip`` batches are drawn but not used (a resumed run continues mid-epoch)."""
         runner = self._dist_runner
         if runner is None:
-            convert = self._to_backend
-            compiled = self.jit_compile and not self.run_eagerly
-            if compiled and active.load("trainer").compiled_steps_take_numpy():
-                convert = functools.partial(self._to_backend, keep_numpy=True)
-            return group_batches(adapter, n, convert, skip)
+            return group_batches(adapter, n, self._step_input(), skip)
 
         def convert(batch):  # the distribution places batches (e.g. split over devices)
             return runner.to_backend(batch, self._to_backend)
@@ -580,7 +584,7 @@ class Trainer(DistributedFitMixin):
         adapter = data_module.get_adapter(
             x, y, sample_weight, batch_size=_first_dim(x), class_weight=class_weight
         )
-        batch = self._to_backend(next(iter(adapter.epoch())))
+        batch = self._step_input()(next(iter(adapter.epoch())))
         self._prepare(batch, "train")
         logs = logs_to_python(self._make_function("train", 1)((batch,)))
         return _format_results(logs, self.metrics_names, return_dict)
@@ -590,14 +594,14 @@ class Trainer(DistributedFitMixin):
 
         self._assert_compiled("test_on_batch")
         adapter = data_module.get_adapter(x, y, sample_weight, batch_size=_first_dim(x))
-        batch = self._to_backend(next(iter(adapter.epoch())))
+        batch = self._step_input()(next(iter(adapter.epoch())))
         self._prepare(batch, "test")
         self.reset_metrics()
         logs = logs_to_python(self._make_function("test", 1)((batch,)))
         return _format_results(logs, self.metrics_names, return_dict)
 
     def predict_on_batch(self, x):
-        batch = self._to_backend(x)
+        batch = self._step_input()(x)
         self._prepare((batch,), "predict")
         out = self._make_function("predict", 1)(((batch,),))[0]
         return tree.map_structure(backend.convert_to_numpy, out)
