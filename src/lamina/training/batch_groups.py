@@ -5,10 +5,13 @@ A group of n batches reaches the compiled function in one of two forms:
 - stacked: one batch whose arrays carry a leading axis of n, when the n batches are NumPy
   arrays of one shape each (array data with ``steps_per_execution > 1``, the usual case). The
   compiled step takes batch i as a slice of it. This turns 2n host-to-device transfers into 2:
-  on JAX each transfer costs about 60 µs of Python and dispatch, more than the computation of
-  a small model's step (the MLP benchmark's 16-step call spent 1.9 ms of its 6.7 ms there).
+  on JAX each transfer has a cost of its own, more than the computation of a small model's
+  step (the MLP benchmark's 16-step call spent 1.9 ms of its 6.7 ms on 32 `device_put`s).
 - a tuple of n batches otherwise (framework tensors from a dataset, a shorter last batch,
   ragged shapes, one step per call, a distribution that places each batch itself).
+
+The adapter forms the groups (`DataAdapter.groups`: array data takes a group from its arrays
+at once; other data is drawn batch by batch and stacked with `stack_batches`).
 """
 
 from __future__ import annotations
@@ -46,34 +49,15 @@ def batch_at(stacked, i):
 
 def group_batches(adapter, n, convert, skip=0, stack=True):
     """Yields ``(first_step_index, BatchGroup)`` for groups of up to ``n`` batches of the
-    adapter's epoch, converted by ``convert``; the first ``skip`` batches are drawn but not
-    used (a resumed run continues mid-epoch). ``stack=False`` keeps every group a tuple.
-    An adapter with ``groups`` (arrays) builds the groups itself, without per-batch copies."""
-    if stack and n > 1 and hasattr(adapter, "groups"):
-        for start, size, data, stacked in adapter.groups(n, skip):
-            data = convert(data) if stacked else tuple(convert(b) for b in data)
-            yield start, BatchGroup(size, data, stacked)
-        return
-    pending, start = [], skip
-    for i, batch in enumerate(adapter.epoch()):
-        if i < skip:
-            continue
-        pending.append(batch)
-        if len(pending) == n:
-            yield start, _group(pending, convert, stack and n > 1)
-            pending, start = [], i + 1
-    if pending:
-        yield start, _group(pending, convert, stack and len(pending) > 1)
+    adapter's epoch (`DataAdapter.groups` forms them), converted by ``convert``; the first
+    ``skip`` batches are drawn but not used (a resumed run continues mid-epoch).
+    ``stack=False`` keeps every group a tuple."""
+    for start, size, data, stacked in adapter.groups(n, skip, stack):
+        data = convert(data) if stacked else tuple(convert(b) for b in data)
+        yield start, BatchGroup(size, data, stacked)
 
 
-def _group(batches, convert, stack):
-    stacked = _stack(batches) if stack else None
-    if stacked is not None:
-        return BatchGroup(len(batches), convert(stacked), True)
-    return BatchGroup(len(batches), tuple(convert(b) for b in batches), False)
-
-
-def _stack(batches):
+def stack_batches(batches):
     """The batches as one batch of arrays with a leading axis, or None if they are not all
     NumPy arrays (or None) in one structure with one shape per leaf."""
     flats = [tree.flatten(b) for b in batches]

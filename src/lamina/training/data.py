@@ -12,6 +12,7 @@ import math
 import numpy as np
 
 from lamina import config
+from lamina.training.batch_groups import stack_batches
 from lamina.utils import tree
 
 
@@ -25,6 +26,31 @@ class DataAdapter:
 
     def on_epoch_end(self):
         pass
+
+    def groups(self, n, skip=0, stack=True):
+        """The epoch's batches from ``skip`` on in groups of up to ``n``, one group per
+        compiled call (see `batch_groups`): yields ``(first batch index, size, data,
+        stacked)``, where ``data`` is one stacked batch (``stacked``) or a tuple of batches.
+        Here the batches are drawn one by one and a group of NumPy batches of one shape each
+        is stacked (with ``stack``); array data takes its groups from the arrays at once."""
+        pending, start = [], skip
+        for i, batch in enumerate(self.epoch()):
+            if i < skip:
+                continue
+            pending.append(batch)
+            if len(pending) == n:
+                yield (start, *_group(pending, stack))
+                pending, start = [], i + 1
+        if pending:
+            yield (start, *_group(pending, stack))
+
+
+def _group(batches, stack):
+    """``(size, data, stacked)`` for a group of drawn batches."""
+    stacked = stack_batches(batches) if stack and len(batches) > 1 else None
+    if stacked is not None:
+        return len(batches), stacked, True
+    return len(batches), tuple(batches), False
 
 
 def _as_array(x, where):
@@ -156,20 +182,21 @@ class ArrayDataAdapter(DataAdapter):
         for index in self._batch_indices():
             yield self._take(index)
 
-    def groups(self, n, skip=0):
-        """The epoch's batches from ``skip`` on in groups of up to ``n`` (see
-        `batch_groups`): yields ``(first batch index, size, data, stacked)``. A group of
-        full-size batches comes stacked, as one batch whose arrays carry a leading axis of the
-        group's size, taken from the data at once (a view of it when the batches are
-        consecutive, one gather when shuffled) instead of n takes and a copy into a stack; any
-        other group is a tuple of batches."""
+    def groups(self, n, skip=0, stack=True):
+        """As `DataAdapter.groups`, but a group of full-size batches comes stacked (with
+        ``stack``) as one batch taken from the data at once (a view of it when the batches
+        are consecutive, one gather when shuffled) instead of n takes and a copy into a
+        stack; any other group is a tuple of batches."""
         indices = self._batch_indices()
         for first in range(skip, len(indices), n):
             chunk = indices[first : first + n]
-            if len(chunk) > 1 and all(_index_length(i) == self.batch_size for i in chunk):
+            if stack and len(chunk) > 1 and self._full_batches(chunk):
                 yield first, len(chunk), self._take_stacked(chunk), True
             else:
                 yield first, len(chunk), tuple(self._take(i) for i in chunk), False
+
+    def _full_batches(self, chunk):
+        return all(_index_length(i) == self.batch_size for i in chunk)
 
     def _take_stacked(self, chunk):
         consecutive = all(type(i) is slice for i in chunk) and all(
