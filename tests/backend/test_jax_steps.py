@@ -1,7 +1,8 @@
 """Lamina's compiled JAX steps: on the CPU they keep matrix products away from YNNPACK (Eigen's
 product is faster for a training step's small products; backend/jax/compile_options.py);
-training and evaluation steps donate the old state (predict steps do not); and they compute
-what an uncompiled step computes."""
+training and evaluation steps donate the old state (predict steps do not), a distribution's
+steps too; NumPy batches reach them unconverted; and they compute what an uncompiled step
+computes."""
 
 from __future__ import annotations
 
@@ -76,22 +77,38 @@ def test_compiled_training_equals_eager_training():
         np.testing.assert_allclose(compiled, eager, rtol=1e-5, atol=1e-6)
 
 
-def test_training_donates_the_old_state_and_prediction_keeps_it():
+def _placement(distributed):
+    """The single-device step, or a one-device distribution's (the same rules apply)."""
+    import contextlib
+
+    from lamina import distribution
+
+    if not distributed:
+        return contextlib.nullcontext()
+    return distribution.DataParallel(devices=distribution.list_devices()[:1]).scope()
+
+
+@pytest.mark.parametrize("distributed", [False, True])
+def test_training_donates_the_old_state_and_prediction_keeps_it(distributed):
     model = _model()
     x, y = np.ones((8, 20), "float32"), np.zeros((8, 3), "float32")
-    model.predict(x, verbose=0)
-    kernel = model.layers[0].kernel
-    before_fit = kernel.value
-    model.predict(x, verbose=0)
-    assert not before_fit.is_deleted()  # predict leaves the weights' arrays alone
-    model.fit(x, y, batch_size=4, verbose=0)
-    assert before_fit.is_deleted()  # reused by XLA for the new values
-    assert not kernel.value.is_deleted()
-    model.evaluate(x, y, verbose=0)
-    np.testing.assert_allclose(model.predict(x, verbose=0), np.asarray(model(x)), rtol=1e-6)
+    with _placement(distributed):
+        model.predict(x, verbose=0)
+        kernel = model.layers[0].kernel
+        before_fit = kernel.value
+        model.predict(x, verbose=0)
+        assert not before_fit.is_deleted()  # predict leaves the weights' arrays alone
+        assert kernel.value is before_fit  # and returns no copies of them
+        model.fit(x, y, batch_size=4, verbose=0)
+        assert before_fit.is_deleted()  # reused by XLA for the new values
+        assert not kernel.value.is_deleted()
+        model.evaluate(x, y, verbose=0)
+        predicted = model.predict(x, verbose=0)
+    np.testing.assert_allclose(predicted, np.asarray(model(x)), rtol=1e-6)
 
 
-def test_one_array_held_by_two_variables_is_not_donated_twice():
+@pytest.mark.parametrize("distributed", [False, True])
+def test_one_array_held_by_two_variables_is_not_donated_twice(distributed):
     lamina.utils.set_random_seed(2)
     model = lamina.Sequential(
         [lamina.Input((8,)), lamina.layers.Dense(8), lamina.layers.Dense(8), lamina.layers.Dense(1)]
@@ -100,7 +117,8 @@ def test_one_array_held_by_two_variables_is_not_donated_twice():
     first, second = model.layers[0].kernel, model.layers[1].kernel
     second._value = first.value  # (assign may copy; this is the case to guard against)
     x, y = np.ones((8, 8), "float32"), np.zeros((8, 1), "float32")
-    model.fit(x, y, batch_size=4, verbose=0)
+    with _placement(distributed):
+        model.fit(x, y, batch_size=4, verbose=0)
     assert not first.value.is_deleted() and not second.value.is_deleted()
     assert np.all(np.isfinite(second.numpy()))
 

@@ -12,7 +12,7 @@ import jax
 import numpy as np
 from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
-from lamina.backend.jax.compile_options import step_compiler_options
+from lamina.backend.jax.trainer import _jit_state_step
 from lamina.distribution import runner as runner_module
 
 
@@ -127,38 +127,18 @@ class Runner(runner_module.Runner):
     def compile_step(self, fn, state_variables, jit_compile, kind, compile_default, run_eagerly):
         state_variables = list(state_variables)
         shardings = self._layouts(state_variables)
+        seen = set()
         for v, sharding in zip(state_variables, shardings):
-            v._value = jax.device_put(v._value, sharding)
+            # One array held by two variables is placed twice, as two arrays: placing it
+            # again with the same layout would alias it, and it cannot be donated twice.
+            original = v._value
+            v._value = jax.device_put(original, sharding, may_alias=id(original) not in seen)
+            seen.add(id(original))
         if run_eagerly or not jit_compile:
             return fn
-
-        def pure(values, data):
-            originals = [v._value for v in state_variables]
-            for v, value in zip(state_variables, values):
-                v._value = value
-            try:
-                out = fn(data)
-                new_values = [
-                    jax.lax.with_sharding_constraint(v._value, s)
-                    for v, s in zip(state_variables, shardings)
-                ]
-            finally:
-                for v, value in zip(state_variables, originals):
-                    v._value = value
-            return new_values, out
-
-        donate = (0,) if jax.default_backend() != "cpu" else ()
-        compiled = jax.jit(
-            pure, donate_argnums=donate, compiler_options=step_compiler_options(kind)
-        )
-
-        def run(data):
-            new_values, out = compiled([v._value for v in state_variables], data)
-            for v, value in zip(state_variables, new_values):
-                v._value = value
-            return out
-
-        return run
+        # The single-device step's rules (donation, what it returns), with the new state
+        # kept in the variables' layouts.
+        return _jit_state_step(fn, state_variables, kind, shardings)
 
 
 def _check_divisible(variable, layout):

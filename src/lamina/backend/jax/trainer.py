@@ -86,9 +86,15 @@ def compiled_steps_take_numpy():
 def compile_step(fn, state_variables, jit_compile=True, kind="train", run_eagerly=False):
     """``fn(data) -> outputs`` as a compiled pure function of the state variables' values
     (``fn`` itself, run eagerly, without ``jit_compile`` or with ``run_eagerly``)."""
-    state_variables = list(state_variables)
     if run_eagerly or not jit_compile:
         return fn
+    return _jit_state_step(fn, list(state_variables), kind)
+
+
+def _jit_state_step(fn, state_variables, kind, shardings=None):
+    """The jitted step behind `compile_step` (and a distribution's, which passes the state's
+    ``shardings`` for the new values to keep): binds the state variables to the traced
+    values, runs ``fn`` and returns its outputs, storing the new state after each call."""
 
     def pure(values, data):
         originals = [v._value for v in state_variables]
@@ -103,6 +109,11 @@ def compile_step(fn, state_variables, jit_compile=True, kind="train", run_eagerl
                 None if v._value is value and not donate else v._value
                 for v, value in zip(state_variables, values)
             ]
+            if shardings is not None:
+                new_values = [
+                    None if new is None else jax.lax.with_sharding_constraint(new, sharding)
+                    for new, sharding in zip(new_values, shardings)
+                ]
         finally:
             for v, value in zip(state_variables, originals):
                 v._value = value
