@@ -26,23 +26,14 @@ def _jnp_dtype(dtype):
 
 class Variable(_BaseVariable):
     def _store(self, value):
-        self._value = jnp.array(_unwrap(value), dtype=_jnp_dtype(self._dtype), copy=True)
+        self._value = _owned_array(_unwrap(value), _jnp_dtype(self._dtype))
 
     # While a compiled step differentiates a function, assignments are logged so that their
     # new values can leave the trace as outputs (see lamina.backend.jax.trainer).
     _assignment_log = None
 
     def _assign_value(self, value):
-        value = _unwrap(value)
-        # Anything but a JAX array (a tracer is one) becomes a JAX array of its own: a NumPy
-        # array kept as it is would change with the caller's later writes, and would be
-        # copied to the device again by every compiled call it is passed to (`predict`
-        # after `set_weights` ran 1.06x slower per batch).
-        if not isinstance(value, jax.Array):
-            value = jnp.array(value, dtype=self._value.dtype, copy=True)  # (asarray may alias)
-        elif value.dtype != self._value.dtype:
-            value = value.astype(self._value.dtype)
-        self._value = value
+        self._value = _owned_array(_unwrap(value), self._value.dtype)
         if Variable._assignment_log is not None:
             Variable._assignment_log[id(self)] = self
 
@@ -52,6 +43,17 @@ class Variable(_BaseVariable):
 
     def __jax_array__(self):
         return self._value
+
+
+def _owned_array(value, dtype):
+    """``value`` as a JAX array of ``dtype`` for a variable to hold. A JAX array (a tracer is
+    one) is immutable and kept; anything else is copied into a new one: a NumPy array kept as
+    it is would change with the caller's later writes, and would be transferred again by
+    every compiled call it is passed to (`predict` after `set_weights` ran 1.06x slower per
+    batch). (`jnp.asarray` may alias a NumPy array's memory, so this copies explicitly.)"""
+    if isinstance(value, jax.Array):
+        return value if value.dtype == dtype else value.astype(dtype)
+    return jnp.array(value, dtype=dtype, copy=True)
 
 
 def _unwrap(x):
