@@ -30,11 +30,11 @@ from lamina.training.compile_utils import (
 )
 from lamina.training.distributed import DistributedFitMixin
 from lamina.training.trainer_utils import (
-    _accelerator_device,
     _first_dim,
     _format_results,
     _should_validate,
     _unpack_validation,
+    batch_to_backend,
 )
 from lamina.utils import tree
 
@@ -327,35 +327,13 @@ class Trainer(DistributedFitMixin):
             self.optimizer.build(self.trainable_variables)
             self.optimizer.built = True
 
-    def _to_backend(self, batch, keep_numpy=False):
-        """``batch`` with its leaves as backend tensors; with ``keep_numpy``, NumPy arrays
-        stay as they are (for compiled steps of a backend that takes them, see `_batches`)."""
-        device = _accelerator_device()
-
-        def convert(leaf):
-            if leaf is None:
-                return leaf
-            if backend.is_tensor(leaf):
-                # A CPU tensor from a generator or DataLoader goes to the accelerator.
-                return leaf if device is None else leaf.to(device)
-            if isinstance(leaf, np.ndarray):
-                return leaf if keep_numpy else backend.convert_to_tensor(leaf)
-            if hasattr(leaf, "numpy"):
-                return backend.convert_to_tensor(backend.convert_to_numpy(leaf))
-            return backend.convert_to_tensor(np.asarray(leaf))
-
-        if type(batch) is tuple and all(type(p) is np.ndarray or p is None for p in batch):
-            # Arrays (the usual case): no tree walk.
-            return batch if keep_numpy else tuple(convert(p) for p in batch)
-        return tree.map_structure(convert, batch)
-
     def _step_input(self):
-        """The conversion of batches for this model's single-device steps: `_to_backend`,
+        """The conversion of batches for this model's single-device steps: `batch_to_backend`,
         keeping NumPy arrays as they are for compiled steps of a backend that takes them."""
         compiled = self.jit_compile and not self.run_eagerly and self._dist_runner is None
         if compiled and active.load("trainer").compiled_steps_take_numpy():
-            return functools.partial(self._to_backend, keep_numpy=True)
-        return self._to_backend
+            return functools.partial(batch_to_backend, keep_numpy=True)
+        return batch_to_backend
 
     def _batches(self, adapter, n, skip=0):
         """`BatchGroup`s of up to ``n`` converted batches; yields (first_step_index, group).
@@ -365,7 +343,7 @@ class Trainer(DistributedFitMixin):
             return group_batches(adapter, n, self._step_input(), skip)
 
         def convert(batch):  # the distribution places batches (e.g. split over devices)
-            return runner.to_backend(batch, self._to_backend)
+            return runner.to_backend(batch, batch_to_backend)
 
         return group_batches(adapter, n, convert, skip, stack=False)
 

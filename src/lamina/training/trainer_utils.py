@@ -9,6 +9,29 @@ from lamina.backend import active
 from lamina.utils import tree
 
 
+def batch_to_backend(batch, keep_numpy=False):
+    """``batch`` with its leaves as backend tensors; with ``keep_numpy``, NumPy arrays stay as
+    they are (for compiled steps of a backend that takes them; see `Trainer._step_input`)."""
+    device = _accelerator_device()
+
+    def convert(leaf):
+        if leaf is None:
+            return leaf
+        if backend.is_tensor(leaf):
+            # A CPU tensor from a generator or DataLoader goes to the accelerator.
+            return leaf if device is None else leaf.to(device)
+        if isinstance(leaf, np.ndarray):
+            return leaf if keep_numpy else backend.convert_to_tensor(leaf)
+        if hasattr(leaf, "numpy"):
+            return backend.convert_to_tensor(backend.convert_to_numpy(leaf))
+        return backend.convert_to_tensor(np.asarray(leaf))
+
+    if type(batch) is tuple and all(type(p) is np.ndarray or p is None for p in batch):
+        # Arrays (the usual case): no tree walk.
+        return batch if keep_numpy else tuple(convert(p) for p in batch)
+    return tree.map_structure(convert, batch)
+
+
 def _accelerator_device():
     """The torch device batches must move to, or None when tensors stay where they are."""
     if backend.backend() != "torch":
